@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `monitor` command: configuration-as-code backup monitoring.
+public struct MonitorCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "Configuration-as-code backup monitor.",
+        discussion: """
+            Declare expected backups in YAML, validate them in CI with `monitor check`,
+            review `monitor plan`, reconcile with `monitor apply`, and let `monitor run` watch.
+            """,
+        version: MonitorVersion.current,
+        subcommands: [CheckCommand.self]
+    )
+
+    public init() {}
+}
+
+public enum MonitorVersion {
+    public static let current = "0.1.0"
+}

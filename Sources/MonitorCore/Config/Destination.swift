@@ -1,0 +1,21 @@
+/// A storage root. Job `J` on destination `D` owns the folder `<D.path>/<J>/`.
+public struct Destination: Sendable, Hashable, Codable {
+    public var name: String
+    /// Absolute path; relative paths in YAML are resolved against the declaring file's folder.
+    public var path: String
+    /// Promoted versions kept, the current one included; at least 1.
+    public var keepVersions: Int
+
+    public static let defaultKeepVersions = 3
+
+    public init(name: String, path: String, keepVersions: Int = Destination.defaultKeepVersions) {
+        self.name = name
+        self.path = path
+        self.keepVersions = keepVersions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, path
+        case keepVersions = "keep_versions"
+    }
+}

@@ -1,0 +1,53 @@
+/// An expected backup (SPEC §2 `jobs:`).
+public struct Job: Sendable, Hashable, Codable {
+    public var name: String
+    public var destination: String
+    public var schedule: CronSchedule
+    /// The status file must arrive before `scheduled instant + window`.
+    public var window: TimeSpan
+    /// IANA timezone the schedule is read in: the job's own, else `settings.timezone`.
+    public var timezone: String
+    public var verify: Verification
+    /// Alert routes, in the order written.
+    public var routes: [String]
+    public var labels: [String: String]
+    public var description: String?
+
+    public init(
+        name: String, destination: String, schedule: CronSchedule, window: TimeSpan,
+        timezone: String = Settings.defaultTimezone, verify: Verification = .sha256,
+        routes: [String] = [], labels: [String: String] = [:], description: String? = nil
+    ) {
+        self.name = name
+        self.destination = destination
+        self.schedule = schedule
+        self.window = window
+        self.timezone = timezone
+        self.verify = verify
+        self.routes = routes
+        self.labels = labels
+        self.description = description
+    }
+}
+
+/// How promoted files are checked.
+public enum Verification: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Every listed file must carry a `sha256`, checked while copying.
+    case sha256
+    /// Sizes are still checked when given; hashes are checked only when given.
+    case none
+}
+
+extension CronSchedule: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(expression)
+    }
+}

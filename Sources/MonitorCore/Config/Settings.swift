@@ -1,0 +1,97 @@
+/// `settings:`; every key is optional and has a default.
+public struct Settings: Sendable, Hashable, Codable {
+    /// Absolute path of the state database.
+    public var state: String
+    public var scanInterval: TimeSpan
+    /// IANA name of the default timezone of jobs.
+    public var timezone: String
+    /// `host:port` that `monitor run` listens on.
+    public var listen: ListenAddress
+    public var publicURL: String?
+    /// Name of the environment variable that holds the API token; never the token itself.
+    public var apiTokenEnv: String?
+
+    public static let defaultScanInterval = TimeSpan(seconds: 15 * 60)
+    public static let defaultTimezone = "UTC"
+    public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 8080)
+    public static let defaultStateFileName = "state.sqlite"
+
+    public init(
+        state: String, scanInterval: TimeSpan = Settings.defaultScanInterval,
+        timezone: String = Settings.defaultTimezone, listen: ListenAddress = Settings.defaultListen,
+        publicURL: String? = nil, apiTokenEnv: String? = nil
+    ) {
+        self.state = state
+        self.scanInterval = scanInterval
+        self.timezone = timezone
+        self.listen = listen
+        self.publicURL = publicURL
+        self.apiTokenEnv = apiTokenEnv
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state
+        case scanInterval = "scan_interval"
+        case timezone
+        case listen
+        case publicURL = "public_url"
+        case apiTokenEnv = "api_token_env"
+    }
+}
+
+/// `host:port`, with IPv6 hosts in brackets (`[::1]:8080`).
+public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init(parsing text: String) throws(ListenAddressParseError) {
+        let hostPart: Substring, portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { throw .init("invalid listen address \"\(text)\": missing \"]\" after the IPv6 address") }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw .init("invalid listen address \"\(text)\": expected \":PORT\" after \"]\"") }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw .init("invalid listen address \"\(text)\": expected HOST:PORT, e.g. 127.0.0.1:8080")
+            }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+            if hostPart.contains(":") { throw .init("invalid listen address \"\(text)\": write IPv6 hosts in brackets, e.g. [::1]:8080") }
+        }
+        guard !hostPart.isEmpty else { throw .init("invalid listen address \"\(text)\": the host is missing (e.g. 127.0.0.1:8080, or 0.0.0.0:8080 for every interface)") }
+        guard hostPart.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }) else {
+            throw .init("invalid listen address \"\(text)\": \"\(hostPart)\" is not a host name or IP address")
+        }
+        guard let port = Int(portPart), (1...65_535).contains(port) else {
+            throw .init("invalid listen address \"\(text)\": the port must be a number from 1 to 65535")
+        }
+        self.host = String(hostPart)
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+public struct ListenAddressParseError: Error, Sendable, Equatable {
+    public let message: String
+    init(_ message: String) { self.message = message }
+}

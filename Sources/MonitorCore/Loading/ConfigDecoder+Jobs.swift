@@ -1,0 +1,139 @@
+import Foundation
+import Yams
+
+enum JobDecoding {
+    static let keys = ["destination", "schedule", "window", "timezone", "verify", "routes", "labels", "description"]
+    static let required = ["destination", "schedule", "window"]
+    static let hints: [String: String] = [
+        "path": "to a destination; a job names its destination with \"destination: NAME\"",
+        "keep_versions": "to a destination",
+        "on": "to an alert route", "email": "to an alert route", "webhook": "to an alert route",
+    ]
+    static let labelKeyPattern = "^[A-Za-z_][A-Za-z0-9_.-]{0,62}$"
+}
+
+extension ConfigDecoder {
+    func decodeJob(_ declaration: Declaration, defaultTimezone: String, destinations: Set<String>, routes: Set<String>) -> Located<Job>? {
+        let what = "job \"\(declaration.name)\""
+        let document = declaration.document
+        guard let entries = reader.mapping(declaration.value, in: document, what: what, allowed: JobDecoding.keys,
+                                           elsewhere: JobDecoding.hints) else { return nil }
+        var valid = reader.require(JobDecoding.required, in: entries, what: what, at: declaration.location)
+
+        var destination: String?
+        if let node = entries["destination"] {
+            destination = reference(node, in: document, what: "destination of \(what)", kind: "destination", declared: destinations)
+        }
+        var schedule: CronSchedule?
+        if let node = entries["schedule"] { schedule = self.schedule(node, in: document, what: "schedule of \(what)") }
+        var window: TimeSpan?
+        if let node = entries["window"] { window = reader.duration(node, in: document, what: "window of \(what)") }
+        valid = valid && destination != nil && schedule != nil && window != nil
+        guard let destination, let schedule, let window else {
+            // Still read the optional keys, so their problems are reported in the same pass.
+            _ = optionalJobFields(entries, in: document, what: what, defaultTimezone: defaultTimezone, routes: routes)
+            return nil
+        }
+        var job = Job(name: declaration.name, destination: destination, schedule: schedule, window: window)
+        guard optionalJobFields(entries, in: document, what: what, defaultTimezone: defaultTimezone, routes: routes, into: &job), valid
+        else { return nil }
+        return Located(job, at: declaration.location)
+    }
+
+    private func optionalJobFields(_ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
+                                   defaultTimezone: String, routes: Set<String>) -> Bool {
+        var scratch = Job(name: "", destination: "", schedule: try! CronSchedule(parsing: "@daily"), window: TimeSpan(seconds: 1))
+        return optionalJobFields(entries, in: document, what: what, defaultTimezone: defaultTimezone, routes: routes, into: &scratch)
+    }
+
+    private func optionalJobFields(_ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
+                                   defaultTimezone: String, routes: Set<String>, into job: inout Job) -> Bool {
+        var valid = true
+        job.timezone = defaultTimezone
+        if let node = entries["timezone"] {
+            if let zone = timezone(node, in: document, what: "timezone of \(what)") { job.timezone = zone } else { valid = false }
+        }
+        if let node = entries["verify"] {
+            if let verify = reader.choice(node, in: document, what: "verify of \(what)", as: Verification.self) { job.verify = verify } else { valid = false }
+        }
+        if let node = entries["routes"] {
+            if let list = reader.sequence(node, in: document, what: "routes of \(what)", example: "[ops-email, chat]") {
+                for item in list {
+                    guard let name = reference(item, in: document, what: "routes of \(what)", kind: "alert route", declared: routes) else {
+                        valid = false
+                        continue
+                    }
+                    if job.routes.contains(name) {
+                        reader.error("routes of \(what) lists \"\(name)\" twice", at: document.location(of: item))
+                        valid = false
+                    } else {
+                        job.routes.append(name)
+                    }
+                }
+            } else { valid = false }
+        }
+        if let node = entries["labels"] {
+            if let labels = decodeLabels(node, in: document, what: "labels of \(what)") { job.labels = labels } else { valid = false }
+        }
+        if let node = entries["description"] {
+            if let text = reader.string(node, in: document, what: "description of \(what)") { job.description = text } else { valid = false }
+        }
+        return valid
+    }
+
+    /// A name that must be declared in another section, with a suggestion when it is misspelt.
+    func reference(_ node: Node, in document: YAMLDocument, what: String, kind: String, declared: Set<String>) -> String? {
+        guard let name = reader.string(node, in: document, what: what) else { return nil }
+        guard declared.contains(name) else {
+            let hint = Suggestion.closest(to: name, in: declared.sorted()).map { "; did you mean \"\($0)\"?" }
+                ?? (declared.isEmpty ? "; no \(kind) is declared" : "; declared: \(declared.sorted().joined(separator: ", "))")
+            reader.error("\(what) names \(kind) \"\(name)\", which is not declared\(hint)", at: document.location(of: node))
+            return nil
+        }
+        return name
+    }
+
+    private func schedule(_ node: Node, in document: YAMLDocument, what: String) -> CronSchedule? {
+        guard let text = reader.string(node, in: document, what: what) else { return nil }
+        do {
+            return try CronSchedule(parsing: text)
+        } catch {
+            reader.error("\(what): \(error.message)", at: reader.contentLocation(of: node, in: document, offset: error.offset))
+            return nil
+        }
+    }
+
+    private func decodeLabels(_ node: Node, in document: YAMLDocument, what: String) -> [String: String]? {
+        guard case .mapping(let mapping) = node else {
+            reader.error("\(what) must be a mapping, e.g. {team: data, env: prod}; found \(reader.describe(node))", at: document.location(of: node))
+            return nil
+        }
+        var labels: [String: String] = [:]
+        var valid = true
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let key) = keyNode else {
+                reader.error("label names in \(what) must be plain words", at: document.location(of: keyNode))
+                valid = false
+                continue
+            }
+            if let repeated = document.repeatedKeys[key.string] {
+                reader.error("label \"\(repeated.key)\" is set twice in \(what); the first is at \(repeated.firstLocation)", at: document.location(of: keyNode))
+                valid = false
+                continue
+            }
+            if key.string.range(of: JobDecoding.labelKeyPattern, options: .regularExpression) == nil {
+                reader.error("invalid label name \"\(key.string)\" in \(what): use letters, digits, \"_\", \".\" and \"-\", starting with a letter or \"_\"",
+                             at: document.location(of: keyNode))
+                valid = false
+            }
+            guard case .scalar(let value) = valueNode else {
+                reader.error("label \"\(key.string)\" in \(what) must be a single value, found \(reader.describe(valueNode))",
+                             at: document.location(of: valueNode))
+                valid = false
+                continue
+            }
+            labels[key.string] = value.string
+        }
+        return valid ? labels : nil
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Checks what a configuration relies on outside itself — environment variables and paths —
+/// on the machine where `check` runs. A problem here is a warning: CI often runs elsewhere than
+/// the monitor; `--strict` makes unset environment variables errors for a check on the real host.
+public struct HostChecks: Sendable {
+    public var environment: [String: String]
+    public var strict: Bool
+
+    public init(environment: [String: String], strict: Bool) {
+        self.environment = environment
+        self.strict = strict
+    }
+
+    public func diagnostics(for references: [HostReference]) -> [Diagnostic] {
+        var seen = Set<HostReference>()
+        return references.compactMap { reference in
+            guard seen.insert(reference).inserted else { return nil }
+            switch reference {
+            case .environmentVariable(let name, let purpose, let location):
+                guard (environment[name] ?? "").isEmpty else { return nil }
+                let state = environment[name] == nil ? "is not set" : "is empty"
+                return Diagnostic(strict ? .error : .warning,
+                                  "environment variable \(name) \(state) here; it holds \(purpose)", at: location)
+            case .directory(let path, let purpose, let location):
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                    return .warning("folder \(path) does not exist here (\(purpose)); create it or mount the storage before `monitor run`", at: location)
+                }
+                return isDirectory.boolValue ? nil : .warning("\(path) is a file, not a folder (\(purpose))", at: location)
+            case .file(let path, let purpose, let location):
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || isDirectory.boolValue {
+                    return .warning("file \(path) does not exist here (\(purpose))", at: location)
+                }
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import MonitorCLI
+MonitorCommand.main()
