@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure: configuration model, loader, validator, diagnostics, durations, cron.
@@ -18,11 +20,21 @@ let package = Package(
             name: "MonitorCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // The state database through GRDB: migrations, records, named queries.
+        .target(
+            name: "MonitorStore",
+            dependencies: [
+                "MonitorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // One file per command; no logic that tests cannot reach through the libraries.
         .target(
             name: "MonitorCLI",
             dependencies: [
                 "MonitorCore",
+                "MonitorStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -32,6 +44,10 @@ let package = Package(
             name: "MonitorCoreTests",
             dependencies: ["MonitorCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MonitorStoreTests",
+            dependencies: ["MonitorStore", "MonitorCore"]
         ),
         .testTarget(
             name: "MonitorCLITests",

@@ -10,7 +10,7 @@ public struct MonitorCommand: ParsableCommand {
             review `monitor plan`, reconcile with `monitor apply`, and let `monitor run` watch.
             """,
         version: MonitorVersion.current,
-        subcommands: [CheckCommand.self]
+        subcommands: [CheckCommand.self, PlanCommand.self, ApplyCommand.self]
     )
 
     public init() {}

@@ -15,6 +15,7 @@ public struct AlertRoute: Sendable, Hashable, Codable {
         self.repeatInterval = repeatInterval
     }
 
+    /// Encoded as in YAML; see `AlertRoute+Codable.swift`.
     public enum Channel: Sendable, Hashable, Codable {
         case email(EmailChannel)
         case webhook(WebhookChannel)
@@ -77,7 +78,7 @@ public struct WebhookChannel: Sendable, Hashable, Codable {
     }
 
     /// Where the URL comes from: written in YAML, or read from an environment variable at send time.
-    public enum Target: Sendable, Hashable, Codable {
+    public enum Target: Sendable, Hashable {
         case url(String)
         case env(String)
     }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import MonitorCore
+import MonitorStore
+
+/// `monitor plan`: the difference between the configuration and the applied state (SPEC §7).
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what `monitor apply` would change in the state.",
+        discussion: """
+            Exit codes: 0 success; with --detailed-exitcode, 0 no changes and 2 changes; 1 error.
+            --out FILE saves the plan for `monitor apply --plan FILE`, which applies exactly it
+            and refuses it once the state has changed.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Save the plan to this file for `monitor apply --plan`.", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Exit 0 when there are no changes, 2 when there are.")
+    var detailedExitcode = false
+
+    func run() throws {
+        let configuration = try ConfigLoading.load(config)
+        let desired = DesiredState(configuration)
+        let statePath = state.path { configuration.settings.state }
+        do {
+            let applied = FileManager.default.fileExists(atPath: statePath)
+                ? try StateStore.open(path: statePath, create: false).appliedState() : nil
+            let plan = try Planner.plan(from: applied?.desired, to: desired, retiredJobs: applied?.retiredJobs ?? [])
+            let file = try PlanFile(plan: plan, applied: applied, desired: desired, configPath: config.path,
+                                    git: ApplyContextProbe.git(for: config.path), now: Date())
+            switch format {
+            case .text: print(PlanRenderer.text(plan), terminator: "")
+            case .json: print(try PlanJSON(file).encoded(), terminator: "")
+            }
+            if let out {
+                try AtomicFile.write(try file.encoded(), to: out)
+                if format == .text { print("\nSaved this plan to \(out); apply it with: monitor apply --plan \(out)") }
+            }
+            if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
+        } catch let error as StoreError {
+            throw Output.fail(error)
+        }
+    }
+}
+
+/// The plan JSON of SPEC §7: `{"changes","summary","base_revision","config_digest"}`.
+struct PlanJSON: Encodable {
+    let changes: [Plan.Change]
+    let summary: Plan.Summary
+    let baseRevision: Int64
+    let configDigest: String
+
+    init(_ file: PlanFile) {
+        changes = file.changes
+        summary = file.summary
+        baseRevision = file.baseRevision
+        configDigest = file.configDigest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case changes, summary
+        case baseRevision = "base_revision"
+        case configDigest = "config_digest"
+    }
+
+    func encoded() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
+
+/// Writes a file whole or not at all: a temporary name in the same folder, then rename(2).
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw Output.fail("cannot write \(path): \((error as NSError).localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import MonitorCore
+
+/// The state database: applied configuration revisions, the run ledger, promoted versions and
+/// the notification outbox. One value wraps the GRDB writer; every access goes through it.
+public struct StateStore: Sendable {
+    let writer: any DatabaseWriter
+    /// Where the state lives, for messages; `:memory:` for a test store.
+    public let path: String
+
+    /// How long a writer waits for another process's write lock before failing. `apply` and a
+    /// running daemon share the file; neither should ever fail on a lock held for a moment.
+    public static let busyTimeout: TimeInterval = 15
+
+    /// Opens the state at `path`. With `create`, makes the file and its folder when missing;
+    /// without, a missing state is an error.
+    public static func open(path: String, create: Bool) throws(StoreError) -> StateStore {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard create else { throw .missing(path: path) }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !manager.fileExists(atPath: folder) {
+                do { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                    throw .cannotCreateFolder(path: folder, reason: Self.reason(error))
+                }
+            }
+            guard manager.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+                throw .cannotCreateFolder(path: folder, reason: "permission denied")
+            }
+        } else {
+            try checkHeader(path: path)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "monitor-state"
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .unreadable(path: path, reason: Self.reason(error))
+        }
+        let store = StateStore(writer: pool, path: path)
+        try store.prepare()
+        return store
+    }
+
+    /// An empty state in memory, for tests.
+    public static func inMemory() throws(StoreError) -> StateStore {
+        let queue: DatabaseQueue
+        do { queue = try DatabaseQueue() } catch { throw .database(Self.reason(error)) }
+        let store = StateStore(writer: queue, path: ":memory:")
+        try store.prepare()
+        return store
+    }
+
+    /// A SQLite file starts with a fixed 16-byte header; anything else is refused before
+    /// SQLite sees it, so a mistyped `--state` never turns a random file into a database.
+    private static func checkHeader(path: String) throws(StoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return }  // an empty file: SQLite makes it a database
+        guard header == Data("SQLite format 3\0".utf8) else {
+            throw .notAStateFile(path: path, reason: "it is not an SQLite database")
+        }
+    }
+
+    /// Refuses foreign or newer databases, then brings the schema up to date.
+    private func prepare() throws(StoreError) {
+        let migrator = Migrations.migrator
+        do {
+            try writer.write { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                if applicationID != Migrations.applicationID && (applicationID != 0 || tables > 0) {
+                    throw StoreError.notAStateFile(path: path, reason: "it is an SQLite database of another program")
+                }
+                if tables > 0 {
+                    let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+                    if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown.sorted()) }
+                }
+            }
+            try migrator.migrate(writer)
+            try writer.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?)",
+                               arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    static func classify(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB: return .notAStateFile(path: path, reason: "the file is not a database or is corrupt")
+            case .SQLITE_CORRUPT: return .unreadable(path: path, reason: "the database is corrupt; restore it from a backup")
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return .unreadable(path: path, reason: "permission denied or read-only file system (\(error.message ?? "\(error.resultCode)"))")
+            case .SQLITE_FULL: return .database("the disk is full; free space where the state lives (\(path))")
+            default: return .database(error.message ?? "\(error)")
+            }
+        }
+        return .database(reason(error))
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return POSIXError(code).localizedDescription.lowercased()
+        }
+        return (error as NSError).localizedDescription
+    }
+
+    /// Runs `body` in a read transaction, mapping database errors to `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.read(body) } catch { throw Self.classify(error, path: path) }
+    }
+
+    /// Runs `body` in an IMMEDIATE write transaction: the write lock is taken up front, so a
+    /// concurrent writer waits (busy timeout) instead of failing half-way.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// The identity of this state file, created with it; saved plans carry it.
+    public func stateID() throws(StoreError) -> String {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state_id'") ?? "" }
+    }
+}
