@@ -20,6 +20,10 @@ public struct StateStore: Sendable {
         if !manager.fileExists(atPath: path) {
             guard create else { throw .missing(path: path) }
             let folder = (path as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !folder.isEmpty, manager.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw .cannotCreateFolder(path: folder, reason: "it is a file, not a folder")
+            }
             if !folder.isEmpty, !manager.fileExists(atPath: folder) {
                 do { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                     throw .cannotCreateFolder(path: folder, reason: Self.reason(error))

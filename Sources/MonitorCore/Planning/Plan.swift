@@ -28,6 +28,14 @@ public struct Plan: Sendable, Hashable, Codable {
 
     public enum Action: String, Sendable, Hashable, Codable {
         case add, change, remove
+
+        var order: Int {
+            switch self {
+            case .add: 0
+            case .change: 1
+            case .remove: 2
+            }
+        }
     }
 
     /// Kinds in the order they are applied and shown: what others depend on comes first.

@@ -19,7 +19,8 @@ public enum Planner {
             change.revives = change.action == .add && retiredJobs.contains(change.name)
             return change
         }
-        return Plan(changes: changes.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) })
+        // Kind first (what others depend on), then add / change / remove as in SPEC §7, then name.
+        return Plan(changes: changes.sorted { ($0.kind, $0.action.order, $0.name) < ($1.kind, $1.action.order, $1.name) })
     }
 
     private static func diff<T: Encodable & Equatable>(_ kind: Plan.Kind, _ before: [T], _ after: [T], name: KeyPath<T, String>) throws -> [Plan.Change] {

@@ -47,3 +47,16 @@ enum CronField: Int, CaseIterable, Sendable {
         return names[(value - bounds.lowerBound) % names.count]
     }
 }
+
+extension CronField {
+    /// The next larger unit, for "steps do not carry over into the next hour".
+    var carryUnit: String {
+        switch self {
+        case .minute: "hour"
+        case .hour: "day"
+        case .dayOfMonth: "month"
+        case .month: "year"
+        case .dayOfWeek: "week"
+        }
+    }
+}
