@@ -51,7 +51,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorCLITests",
-            dependencies: ["MonitorCore"]
+            dependencies: ["MonitorCore"],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
