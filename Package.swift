@@ -29,12 +29,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The side effects: status files, promotion, the scanner, notifiers, daemon services.
+        .target(
+            name: "MonitorRuntime",
+            dependencies: [
+                "MonitorCore",
+                "MonitorStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One file per command; no logic that tests cannot reach through the libraries.
         .target(
             name: "MonitorCLI",
             dependencies: [
                 "MonitorCore",
                 "MonitorStore",
+                "MonitorRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,6 +59,10 @@ let package = Package(
         .testTarget(
             name: "MonitorStoreTests",
             dependencies: ["MonitorStore", "MonitorCore"]
+        ),
+        .testTarget(
+            name: "MonitorRuntimeTests",
+            dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore"]
         ),
         .testTarget(
             name: "MonitorCLITests",

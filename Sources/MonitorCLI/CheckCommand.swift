@@ -7,11 +7,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration; exit 0 when valid, 1 when not.",
-        discussion: """
-            Reports every problem in one pass. Unset environment variables named by *_env keys
-            and missing destination folders are warnings; --strict makes unset environment
-            variables errors (use it on the host that runs the monitor).
-            """
+        discussion: "Reports every problem in one pass. Unset environment variables named by *_env keys and missing destination folders are warnings; --strict makes unset environment variables errors (use it on the host that runs the monitor)."
     )
 
     @OptionGroup var options: ConfigOptions

@@ -8,11 +8,7 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what `monitor apply` would change in the state.",
-        discussion: """
-            Exit codes: 0 success; with --detailed-exitcode, 0 no changes and 2 changes; 1 error.
-            --out FILE saves the plan for `monitor apply --plan FILE`, which applies exactly it
-            and refuses it once the state has changed.
-            """
+        discussion: "Exit codes: 0 success; with --detailed-exitcode, 0 no changes and 2 changes; 1 error. --out FILE saves the plan for `monitor apply --plan FILE`, which applies exactly it and refuses it once the state has changed."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }

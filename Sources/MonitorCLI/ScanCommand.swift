@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MonitorCore
+import MonitorRuntime
+import MonitorStore
+
+/// `monitor scan`: one scan pass — verdicts, promotion, notifications (SPEC §7).
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Run one scan pass: verdicts, promotion, notifications.",
+        discussion: "Exit codes: 0 scan done (per-job problems are reported and recorded), 1 could not scan."
+    )
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: ArgumentHelp("Scan as if it were this time (RFC 3339), to simulate or test.", valueName: "time"))
+    var now: String?
+
+    @Option(name: .customLong("job"), help: ArgumentHelp("Scan only this job (repeatable).", valueName: "name"))
+    var jobs: [String] = []
+
+    func run() throws {
+        let clock = try now.map(Clock.parse) ?? Date()
+        let store = try StateLocator.open(state, config)
+        LoggingSetup.bootstrap()
+        do {
+            let known = Set(try store.activeJobs().map(\.job.name))
+            if let unknown = jobs.first(where: { !known.contains($0) }) {
+                throw Output.fail("no active job named \"\(unknown)\" in \(store.path)")
+            }
+            let summary = try Scanner(store: store).scan(now: clock, jobs: jobs)
+            print(ScanReport.text(summary))
+            for error in summary.errors { Output.error("monitor: job \(error.job): \(error.message)") }
+        } catch let error as StoreError {
+            throw Output.fail(error)
+        }
+    }
+}
+
+enum ScanReport {
+    static func text(_ summary: ScanSummary) -> String {
+        let verdicts = summary.verdicts.keys.sorted().map { "\(summary.verdicts[$0]!) \($0)" }
+        var parts = ["Scanned \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") at \(summary.clock)"]
+        parts.append(verdicts.isEmpty ? "no new verdict" : verdicts.joined(separator: ", "))
+        parts.append("\(summary.promoted) promoted")
+        if !summary.errors.isEmpty { parts.append("\(summary.errors.count) job error\(summary.errors.count == 1 ? "" : "s")") }
+        return parts.joined(separator: "; ") + "."
+    }
+}
+
+/// Logs go to standard error, one line each, so that standard output stays for results.
+enum LoggingSetup {
+    private static let once: Void = {
+        let level = ProcessInfo.processInfo.environment["MONITOR_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }()
+
+    static func bootstrap() { _ = once }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import MonitorCore
+
+/// The text form of `monitor status`: an aligned table an operator reads at 3 a.m.
+enum StatusTable {
+    static func text(_ jobs: [JobView], now: Date) -> String {
+        guard !jobs.isEmpty else { return "No active jobs. Declare jobs in the configuration and run `monitor apply`.\n" }
+        var rows = [["JOB", "STATUS", "LAST SUCCESS", "CURRENT VERSION", "NEXT WINDOW"]]
+        for job in jobs {
+            rows.append([
+                job.name, job.status.rawValue,
+                job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never",
+                job.currentVersion.map { "\($0.id) \(bytes($0.bytes))" } ?? "-",
+                job.next.map { "\(Timestamp.string($0.occurrence.scheduledAt)) .. \(Timestamp.string($0.occurrence.windowEnd))" } ?? "-",
+            ])
+        }
+        return table(rows)
+    }
+
+    static func detail(_ job: JobView, now: Date) -> String {
+        var out = "\(job.name): \(job.status.rawValue)\n"
+        if let description = job.description { out += "  \(description)\n" }
+        out += "  schedule \(job.schedule) (\(job.timezone)), window \(job.window), destination \(job.destination)\n"
+        out += "  last success: \(job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never")\n"
+        out += "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) files, \(bytes($0.bytes))" } ?? "none")\n\n"
+        var rows = [["SCHEDULED", "WINDOW END", "STATE", "FINISHED", "MESSAGE"]]
+        for view in job.occurrences ?? [] {
+            let record = view.record
+            rows.append([Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
+                         record.state.rawValue + (record.late ? " (late)" : ""), record.finishedAt.map(Timestamp.string) ?? "-",
+                         (record.message ?? "").replacingOccurrences(of: "\n", with: " ")])
+        }
+        return out + table(rows)
+    }
+
+    private static func table(_ rows: [[String]]) -> String {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func age(from date: Date, to now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<3_600: return "\(seconds / 60)m"
+        case ..<172_800: return "\(seconds / 3_600)h\(seconds % 3_600 / 60 > 0 ? "\(seconds % 3_600 / 60)m" : "")"
+        default: return "\(seconds / 86_400)d"
+        }
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

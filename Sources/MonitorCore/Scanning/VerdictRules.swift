@@ -1,0 +1,82 @@
+import Foundation
+
+/// What the ledger knows of one occurrence.
+public struct OccurrenceRecord: Sendable, Hashable {
+    public var occurrence: Occurrence
+    public var state: Verdict
+    public var late: Bool
+    public var finishedAt: Date?
+    public var message: String?
+    public var versionID: String?
+
+    public init(occurrence: Occurrence, state: Verdict = .pending, late: Bool = false, finishedAt: Date? = nil,
+                message: String? = nil, versionID: String? = nil) {
+        self.occurrence = occurrence
+        self.state = state
+        self.late = late
+        self.finishedAt = finishedAt
+        self.message = message
+        self.versionID = versionID
+    }
+}
+
+/// What one status file says about its occurrence, after reading and (for SUCCESS) promotion.
+public struct Evidence: Sendable, Hashable {
+    /// `nil` for a status file so broken that it has no usable `finished_at`.
+    public var finishedAt: Date?
+    public var verdict: Verdict
+    public var message: String?
+    public var versionID: String?
+
+    public init(finishedAt: Date?, verdict: Verdict, message: String?, versionID: String?) {
+        self.finishedAt = finishedAt
+        self.verdict = verdict
+        self.message = message
+        self.versionID = versionID
+    }
+}
+
+/// The verdict rules of SPEC §4, as pure functions of the ledger row, the evidence and the clock.
+public enum VerdictRules {
+    /// The row after a scan at `now` with no new status file: PENDING until the window ends, then MISSING.
+    public static func withoutEvidence(_ record: OccurrenceRecord, now: Date, missingMessage: String? = nil) -> OccurrenceRecord {
+        guard record.state == .pending, now >= record.occurrence.windowEnd else { return record }
+        var decided = record
+        decided.state = .missing
+        decided.message = missingMessage ?? "no status file arrived before the window ended"
+        return decided
+    }
+
+    /// The row after a status file attributed to it. Several status files for one occurrence
+    /// (a retry after a failure): the one with the latest `finished_at` gives the verdict. A
+    /// status file arriving after the occurrence was declared MISSING replaces it, marked late.
+    public static func with(_ evidence: Evidence, _ record: OccurrenceRecord) -> OccurrenceRecord {
+        if record.state != .pending, record.state != .missing, let current = record.finishedAt {
+            guard let new = evidence.finishedAt, new >= current else { return record }
+        }
+        var updated = record
+        if record.state == .missing { updated.late = true }
+        updated.state = evidence.verdict
+        updated.finishedAt = evidence.finishedAt
+        updated.message = evidence.message
+        updated.versionID = evidence.versionID
+        return updated
+    }
+
+    /// A job's status (SPEC §4): the verdict of its latest decided occurrence; with none yet,
+    /// PENDING while a window is open and NEW otherwise.
+    public static func jobStatus(latestDecided: Verdict?, hasOpenWindow: Bool) -> JobStatus {
+        if let latestDecided, latestDecided != .pending { return JobStatus(rawValue: latestDecided.rawValue)! }
+        return hasOpenWindow ? .pending : .new
+    }
+}
+
+/// What the dashboard, the API and `status` show for a job.
+public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case success = "SUCCESS"
+    case failed = "FAILED"
+    case missing = "MISSING"
+    case hashMismatch = "HASH_MISMATCH"
+    case pending = "PENDING"
+    case new = "NEW"
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A job as `monitor status --format json` and the HTTP API show it (SPEC §8).
+/// Absent values are encoded as `null`, never left out, so that clients see every key.
+public struct JobView: Sendable, Hashable, Encodable {
+    public var name: String
+    public var status: JobStatus
+    public var description: String?
+    public var destination: String
+    public var schedule: String
+    public var window: String
+    public var timezone: String
+    public var labels: [String: String]
+    public var lastSuccessAt: Date?
+    public var currentVersion: VersionView?
+    public var latest: OccurrenceView?
+    public var next: NextOccurrenceView?
+    /// Only in the one-job form (`--job NAME`, `/api/jobs/{name}`), newest first.
+    public var occurrences: [OccurrenceView]?
+
+    public init(job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, latest: OccurrenceView?,
+                next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil) {
+        name = job.name
+        self.status = status
+        description = job.description
+        destination = job.destination
+        schedule = job.schedule.expression
+        window = job.window.description
+        timezone = job.timezone
+        labels = job.labels
+        self.lastSuccessAt = lastSuccessAt
+        self.currentVersion = currentVersion
+        self.latest = latest
+        self.next = next
+        self.occurrences = occurrences
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, status, description, destination, schedule, window, timezone, labels, latest, next, occurrences
+        case lastSuccessAt = "last_success_at"
+        case currentVersion = "current_version"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(status, forKey: .status)
+        try c.encode(description, forKey: .description)
+        try c.encode(destination, forKey: .destination)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(window, forKey: .window)
+        try c.encode(timezone, forKey: .timezone)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(lastSuccessAt.map(Timestamp.string), forKey: .lastSuccessAt)
+        try c.encode(currentVersion, forKey: .currentVersion)
+        try c.encode(latest, forKey: .latest)
+        try c.encode(next, forKey: .next)
+        if let occurrences { try c.encode(occurrences, forKey: .occurrences) }
+    }
+}
+
+/// `{"scheduled_at","window_end","state","late","finished_at","message","version_id"}`.
+public struct OccurrenceView: Sendable, Hashable, Encodable {
+    public var record: OccurrenceRecord
+
+    public init(_ record: OccurrenceRecord) { self.record = record }
+
+    enum CodingKeys: String, CodingKey {
+        case scheduledAt = "scheduled_at", windowEnd = "window_end", state, late
+        case finishedAt = "finished_at", message, versionID = "version_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Timestamp.string(record.occurrence.scheduledAt), forKey: .scheduledAt)
+        try c.encode(Timestamp.string(record.occurrence.windowEnd), forKey: .windowEnd)
+        try c.encode(record.state, forKey: .state)
+        try c.encode(record.late, forKey: .late)
+        try c.encode(record.finishedAt.map(Timestamp.string), forKey: .finishedAt)
+        try c.encode(record.message, forKey: .message)
+        try c.encode(record.versionID, forKey: .versionID)
+    }
+}
+
+/// `{"id","files","bytes","promoted_at"}`.
+public struct VersionView: Sendable, Hashable, Encodable {
+    public var id: String
+    public var files: Int
+    public var bytes: Int64
+    public var promotedAt: Date
+
+    public init(id: String, files: Int, bytes: Int64, promotedAt: Date) {
+        self.id = id
+        self.files = files
+        self.bytes = bytes
+        self.promotedAt = promotedAt
+    }
+
+    enum CodingKeys: String, CodingKey { case id, files, bytes, promotedAt = "promoted_at" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(files, forKey: .files)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(Timestamp.string(promotedAt), forKey: .promotedAt)
+    }
+}
+
+/// `{"scheduled_at","window_end"}` of the next occurrence.
+public struct NextOccurrenceView: Sendable, Hashable, Encodable {
+    public var occurrence: Occurrence
+
+    public init(_ occurrence: Occurrence) { self.occurrence = occurrence }
+
+    enum CodingKeys: String, CodingKey { case scheduledAt = "scheduled_at", windowEnd = "window_end" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Timestamp.string(occurrence.scheduledAt), forKey: .scheduledAt)
+        try c.encode(Timestamp.string(occurrence.windowEnd), forKey: .windowEnd)
+    }
+}
+
+/// `{"generated_at","jobs":[...]}`.
+public struct StatusDocument: Sendable, Encodable {
+    public var generatedAt: Date
+    public var jobs: [JobView]
+
+    public init(generatedAt: Date, jobs: [JobView]) {
+        self.generatedAt = generatedAt
+        self.jobs = jobs
+    }
+
+    enum CodingKeys: String, CodingKey { case generatedAt = "generated_at", jobs }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Timestamp.string(generatedAt), forKey: .generatedAt)
+        try c.encode(jobs, forKey: .jobs)
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder of every JSON answer: sorted keys, so output is stable and diffable.
+    public static var api: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

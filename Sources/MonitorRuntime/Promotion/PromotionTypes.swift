@@ -1,0 +1,30 @@
+import Foundation
+
+/// A version copied from staging into `versions/<id>/`, verified, and made current (or kept as
+/// an older version when a newer one is already current).
+public struct PromotedVersion: Sendable, Hashable {
+    public var id: String
+    /// Absolute path of `versions/<id>/`.
+    public var path: String
+    public var files: Int
+    public var bytes: Int64
+    /// Whether `current_version` now points at it.
+    public var isCurrent: Bool
+
+    public init(id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool) {
+        self.id = id
+        self.path = path
+        self.files = files
+        self.bytes = bytes
+        self.isCurrent = isCurrent
+    }
+}
+
+/// How a promotion ended.
+public enum PromotionResult: Sendable, Hashable {
+    case promoted(PromotedVersion)
+    /// A listed file's content does not match its `sha256` or `size`: nothing was promoted.
+    case mismatch(message: String)
+    /// The copy could not be made (permission, disk full, a file vanishing): nothing was promoted.
+    case failed(message: String)
+}

@@ -1,0 +1,29 @@
+import Foundation
+import MonitorCore
+
+/// What one scan pass did, for the log, `monitor scan` and `POST /api/scan`.
+public struct ScanSummary: Sendable, Codable, Hashable {
+    public var clock: String
+    public var jobs: Int = 0
+    /// Occurrences that reached a verdict (or a new one) in this scan, by verdict.
+    public var verdicts: [String: Int] = [:]
+    public var newOccurrences: Int = 0
+    public var statusFiles: Int = 0
+    public var promoted: Int = 0
+    public var errors: [JobError] = []
+
+    public struct JobError: Sendable, Codable, Hashable {
+        public var job: String
+        public var message: String
+    }
+
+    public init(clock: Date) {
+        self.clock = Timestamp.string(clock)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clock, jobs, verdicts, errors, promoted
+        case newOccurrences = "new_occurrences"
+        case statusFiles = "status_files"
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import MonitorCore
+import MonitorStore
+
+/// One scan pass (SPEC §4, §5): for every active job, new occurrences, the status file,
+/// promotion, and verdicts, written per job in one transaction. A job that fails is recorded
+/// in the summary and the log; the others carry on.
+public struct Scanner: Sendable {
+    let store: StateStore
+    let promoter: Promoter
+    let logger: Logger
+
+    public init(store: StateStore, logger: Logger = Logger(label: "monitor.scan")) {
+        self.store = store
+        self.promoter = Promoter()
+        self.logger = logger
+    }
+
+    /// Scans `jobs` (all active jobs when empty) as of `now`.
+    public func scan(now: Date, jobs names: [String] = []) throws(StoreError) -> ScanSummary {
+        let started = Date()
+        let scanID = try store.startScan(at: started, clock: now)
+        var summary = ScanSummary(clock: now)
+        let jobs = try store.activeJobs(named: names)
+        summary.jobs = jobs.count
+        for job in jobs {
+            do {
+                try scan(job, now: now, into: &summary)
+            } catch {
+                summary.errors.append(.init(job: job.job.name, message: error.description))
+                logger.error("scan of job failed", metadata: ["job": "\(job.job.name)", "error": "\(error.description)"])
+            }
+        }
+        try store.finishScan(scanID, at: Date(), summary: summary)
+        return summary
+    }
+
+    private func scan(_ active: ActiveJob, now: Date, into summary: inout ScanSummary) throws(StoreError) {
+        let job = active.job
+        let schedule = OccurrenceSchedule(job: job)
+        let rootPresent = FileManager.default.fileExists(atPath: active.destination.path)
+        if rootPresent, FileManager.default.fileExists(atPath: active.folder) {
+            for action in promoter.recover(jobFolder: active.folder) {
+                logger.notice("recovered an interrupted promotion", metadata: ["job": "\(job.name)", "action": "\(action)"])
+            }
+        }
+        let reading = rootPresent ? StatusFileReader.read(jobFolder: active.folder, job: job.name, verify: job.verify, now: now) : .absent
+        let ledger = try store.ledger(for: job.name, statusSHA256: reading.sha256)
+        let (fresh, skipped) = schedule.newOccurrences(activeSince: active.activeSince, lastKnown: ledger.lastKnown, now: now)
+        if skipped > 0 {
+            logger.warning("catch-up limit reached; oldest occurrences skipped", metadata: ["job": "\(job.name)", "skipped": "\(skipped)"])
+        }
+        summary.newOccurrences += fresh.count
+
+        var rows: [Date: OccurrenceRecord] = [:]
+        var original: [Date: OccurrenceRecord] = [:]
+        for record in ledger.pending { rows[record.occurrence.scheduledAt] = record; original[record.occurrence.scheduledAt] = record }
+        for occurrence in fresh { rows[occurrence.scheduledAt] = OccurrenceRecord(occurrence: occurrence) }
+
+        var update = JobLedgerUpdate(job: job.name)
+        if !ledger.statusKnown, let evidence = process(reading, active: active, now: now, update: &update, summary: &summary) {
+            let instant = evidence.evidence.finishedAt ?? reading.modifiedAt ?? now
+            // A status file for an occurrence before the job was applied is recorded (and
+            // promoted) but decides nothing: that occurrence was never expected.
+            let expectedFloor = active.activeSince.addingTimeInterval(-TimeInterval(job.window.seconds))
+            if let attributed = schedule.attribute(finishedAt: instant), attributed.scheduledAt > expectedFloor {
+                let key = attributed.scheduledAt
+                if rows[key] == nil {
+                    let existing = try store.occurrence(job: job.name, scheduledAt: key)
+                    original[key] = existing
+                    rows[key] = existing ?? OccurrenceRecord(occurrence: attributed)
+                }
+                rows[key] = VerdictRules.with(evidence.evidence, rows[key]!)
+                if var file = evidence.record {
+                    file.scheduledAt = key
+                    update.statusFiles.append(file)
+                }
+            } else if let file = evidence.record {
+                update.statusFiles.append(file)
+            }
+        }
+
+        let missingMessage = rootPresent ? nil
+            : "no status file: the destination folder \(active.destination.path) does not exist (storage not mounted?)"
+        for (key, record) in rows {
+            let decided = VerdictRules.withoutEvidence(record, now: now, missingMessage: missingMessage)
+            rows[key] = decided
+            if decided != original[key] {
+                update.occurrences.append(decided)
+                if decided.state != .pending, decided.state != original[key]?.state {
+                    summary.verdicts[decided.state.rawValue, default: 0] += 1
+                    logger.info("verdict", metadata: [
+                        "job": "\(job.name)", "verdict": "\(decided.state.rawValue)",
+                        "scheduled_at": "\(Timestamp.string(decided.occurrence.scheduledAt))", "late": "\(decided.late)",
+                    ])
+                }
+            }
+        }
+        update.occurrences.sort { $0.occurrence.scheduledAt < $1.occurrence.scheduledAt }
+        try store.record(update, at: now)
+    }
+
+    /// What a new status file says, after promotion for SUCCESS. `record` is `nil` when the
+    /// file must be processed again at the next scan (promotion failed for a reason of ours).
+    private func process(_ reading: StatusFileReading, active: ActiveJob, now: Date,
+                         update: inout JobLedgerUpdate, summary: inout ScanSummary) -> (evidence: Evidence, record: StatusFileRecord?)? {
+        switch reading {
+        case .absent, .unsettled:
+            return nil
+        case .invalid(let sha256, _, let problem):
+            summary.statusFiles += 1
+            let message = "invalid status file: \(problem)"
+            return (Evidence(finishedAt: nil, verdict: .failed, message: message, versionID: nil),
+                    StatusFileRecord(sha256: sha256, scheduledAt: nil, status: nil, finishedAt: nil, receivedAt: now, verdict: .failed, message: message))
+        case .valid(let report, let sha256, let bytes, _):
+            summary.statusFiles += 1
+            func record(_ verdict: Verdict, _ message: String?) -> StatusFileRecord {
+                StatusFileRecord(sha256: sha256, scheduledAt: nil, status: report.status, finishedAt: report.finishedAt,
+                                 receivedAt: now, verdict: verdict, message: message)
+            }
+            guard report.status == .success else {
+                let message = report.message ?? "the producer reported FAILED"
+                return (Evidence(finishedAt: report.finishedAt, verdict: .failed, message: message, versionID: nil), record(.failed, message))
+            }
+            let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
+            switch promoter.promote(report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
+                                    keepVersions: active.destination.keepVersions) {
+            case .promoted(let version):
+                summary.promoted += 1
+                update.versions.append(VersionRecord(id: version.id, path: version.path, finishedAt: report.finishedAt, promotedAt: now,
+                                                     files: version.files, bytes: version.bytes, statusSHA256: sha256))
+                update.deletedVersions = deletedVersions(active)
+                logger.info("promoted", metadata: ["job": "\(active.job.name)", "version": "\(version.id)", "bytes": "\(version.bytes)"])
+                return (Evidence(finishedAt: report.finishedAt, verdict: .success, message: report.message, versionID: version.id),
+                        record(.success, report.message))
+            case .mismatch(let message):
+                return (Evidence(finishedAt: report.finishedAt, verdict: .hashMismatch, message: message, versionID: nil),
+                        record(.hashMismatch, message))
+            case .failed(let message):
+                logger.error("promotion failed", metadata: ["job": "\(active.job.name)", "error": "\(message)"])
+                let text = "promotion failed: \(message) (retried at the next scan)"
+                return (Evidence(finishedAt: report.finishedAt, verdict: .failed, message: text, versionID: nil), nil)
+            }
+        }
+    }
+
+    /// Versions the ledger holds whose folders retention has removed.
+    private func deletedVersions(_ active: ActiveJob) -> [String] {
+        let live = (try? store.liveVersions(job: active.job.name)) ?? []
+        return live.filter { !FileManager.default.fileExists(atPath: $0.path) }.map(\.id)
+    }
+}
+
+extension StatusFileReading {
+    /// The SHA-256 of the status file's bytes, when there is a file to identify.
+    var sha256: String? {
+        switch self {
+        case .absent, .unsettled: nil
+        case .invalid(let sha256, _, _): sha256
+        case .valid(_, let sha256, _, _): sha256
+        }
+    }
+
+    var modifiedAt: Date? {
+        switch self {
+        case .absent: nil
+        case .unsettled(let date): date
+        case .invalid(_, let date, _): date
+        case .valid(_, _, _, let date): date
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import MonitorCore
+
+/// A job as the scanner needs it: its applied spec, where it lands and since when it is expected.
+public struct ActiveJob: Sendable, Hashable {
+    public var job: Job
+    public var destination: Destination
+    public var activeSince: Date
+
+    /// `<destination>/<job>/`, the folder the job owns.
+    public var folder: String { (destination.path as NSString).appendingPathComponent(job.name) }
+}
+
+/// A status file the scanner has processed (SPEC §4: processed once, keyed by its SHA-256).
+public struct StatusFileRecord: Sendable, Hashable {
+    public var sha256: String
+    /// `nil` when it belongs to no expected occurrence (before the job was applied).
+    public var scheduledAt: Date?
+    public var status: StatusReport.Outcome?
+    public var finishedAt: Date?
+    public var receivedAt: Date
+    public var verdict: Verdict
+    public var message: String?
+
+    public init(sha256: String, scheduledAt: Date?, status: StatusReport.Outcome?, finishedAt: Date?, receivedAt: Date, verdict: Verdict, message: String?) {
+        self.sha256 = sha256
+        self.scheduledAt = scheduledAt
+        self.status = status
+        self.finishedAt = finishedAt
+        self.receivedAt = receivedAt
+        self.verdict = verdict
+        self.message = message
+    }
+}
+
+/// A promoted version as the ledger records it.
+public struct VersionRecord: Sendable, Hashable, Codable {
+    public var id: String
+    public var path: String
+    public var finishedAt: Date
+    public var promotedAt: Date
+    public var files: Int
+    public var bytes: Int64
+    public var statusSHA256: String
+
+    public init(id: String, path: String, finishedAt: Date, promotedAt: Date, files: Int, bytes: Int64, statusSHA256: String) {
+        self.id = id
+        self.path = path
+        self.finishedAt = finishedAt
+        self.promotedAt = promotedAt
+        self.files = files
+        self.bytes = bytes
+        self.statusSHA256 = statusSHA256
+    }
+}
+
+/// Everything one scan learnt about one job, written in one transaction.
+public struct JobLedgerUpdate: Sendable {
+    public var job: String
+    public var occurrences: [OccurrenceRecord] = []
+    public var statusFiles: [StatusFileRecord] = []
+    public var versions: [VersionRecord] = []
+    /// Versions that retention deleted from disk.
+    public var deletedVersions: [String] = []
+
+    public init(job: String) { self.job = job }
+
+    public var isEmpty: Bool { occurrences.isEmpty && statusFiles.isEmpty && versions.isEmpty && deletedVersions.isEmpty }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import MonitorCore
+
+extension StateStore {
+    /// Jobs that are expected now (not retired), with their destinations.
+    public func activeJobs(named names: [String] = []) throws(StoreError) -> [ActiveJob] {
+        try read { db in
+            let decoder = JSONDecoder()
+            var sql = """
+                SELECT job.spec AS job, destination.spec AS destination, job.active_since
+                FROM job JOIN destination ON destination.name = job.destination
+                WHERE job.retired_at IS NULL
+                """
+            if !names.isEmpty { sql += " AND job.name IN (\(names.map { _ in "?" }.joined(separator: ",")))" }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: StatementArguments(names)).map { row in
+                ActiveJob(job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
+                          destination: try decoder.decode(Destination.self, from: Data((row["destination"] as String).utf8)),
+                          activeSince: Timestamp.parse(row["active_since"])!)
+            }
+        }
+    }
+
+    /// What the ledger holds for a job that the next scan needs: the newest scheduled instant,
+    /// the occurrences still PENDING, and whether a status file with this hash was processed.
+    public func ledger(for job: String, statusSHA256: String?) throws(StoreError) -> (lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool) {
+        try read { db in
+            let last = try String.fetchOne(db, sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?", arguments: [job])
+            let pending = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at",
+                                           arguments: [job]).map(Self.occurrence)
+            var known = false
+            if let statusSHA256 {
+                known = try Bool.fetchOne(db, sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?", arguments: [job, statusSHA256]) ?? false
+            }
+            return (last.flatMap(Timestamp.parse), pending, known)
+        }
+    }
+
+    /// The ledger row of one occurrence, if the ledger has it.
+    public func occurrence(job: String, scheduledAt: Date) throws(StoreError) -> OccurrenceRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM occurrence WHERE job = ? AND scheduled_at = ?",
+                             arguments: [job, Timestamp.string(scheduledAt)]).map(Self.occurrence)
+        }
+    }
+
+    static func occurrence(_ row: Row) -> OccurrenceRecord {
+        OccurrenceRecord(
+            occurrence: Occurrence(scheduledAt: Timestamp.parse(row["scheduled_at"])!, windowEnd: Timestamp.parse(row["window_end"])!),
+            state: Verdict(rawValue: row["state"]) ?? .pending,
+            late: (row["late"] as Int) == 1,
+            finishedAt: (row["finished_at"] as String?).flatMap(Timestamp.parse),
+            message: row["message"],
+            versionID: row["version_id"])
+    }
+
+    /// Writes one job's scan results in one transaction.
+    public func record(_ update: JobLedgerUpdate, at now: Date) throws(StoreError) {
+        guard !update.isEmpty else { return }
+        let decidedAt = Timestamp.string(now)
+        try write { db in
+            for record in update.occurrences {
+                try db.cachedStatement(sql: """
+                    INSERT INTO occurrence (job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(job, scheduled_at) DO UPDATE SET state = excluded.state, late = excluded.late,
+                      finished_at = excluded.finished_at, message = excluded.message, version_id = excluded.version_id,
+                      decided_at = excluded.decided_at
+                    """).execute(arguments: [
+                        update.job, Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
+                        record.state.rawValue, record.late ? 1 : 0, record.finishedAt.map(Timestamp.string), record.message,
+                        record.versionID, record.state == .pending ? nil : decidedAt,
+                    ])
+            }
+            for file in update.statusFiles {
+                let occurrenceID = try file.scheduledAt.flatMap { scheduledAt in
+                    try Int64.fetchOne(db, sql: "SELECT id FROM occurrence WHERE job = ? AND scheduled_at = ?",
+                                       arguments: [update.job, Timestamp.string(scheduledAt)])
+                }
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [update.job, file.sha256, occurrenceID, file.status?.rawValue, file.finishedAt.map(Timestamp.string),
+                                     Timestamp.string(file.receivedAt), file.verdict.rawValue, file.message])
+            }
+            for version in update.versions {
+                try db.execute(sql: """
+                    INSERT INTO version (job, id, path, finished_at, promoted_at, files, bytes, status_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(job, id) DO UPDATE SET deleted_at = NULL
+                    """, arguments: [update.job, version.id, version.path, Timestamp.string(version.finishedAt),
+                                     Timestamp.string(version.promotedAt), version.files, version.bytes, version.statusSHA256])
+            }
+            for id in update.deletedVersions {
+                try db.execute(sql: "UPDATE version SET deleted_at = ? WHERE job = ? AND id = ? AND deleted_at IS NULL",
+                               arguments: [decidedAt, update.job, id])
+            }
+        }
+    }
+
+    /// Records the start of a scan; returns its id for `finishScan`.
+    public func startScan(at started: Date, clock: Date) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO scan (started_at, clock) VALUES (?, ?)", arguments: [Timestamp.string(started), Timestamp.string(clock)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishScan(_ id: Int64, at finished: Date, summary: some Encodable) throws(StoreError) {
+        let json = (try? String(decoding: JSONEncoder.canonical.encode(summary), as: UTF8.self)) ?? "{}"
+        try write { db in
+            try db.execute(sql: "UPDATE scan SET finished_at = ?, summary = ? WHERE id = ?", arguments: [Timestamp.string(finished), json, id])
+        }
+    }
+}
+
+extension StateStore {
+    /// Versions of a job that the ledger believes are on disk, newest first.
+    public func liveVersions(job: String) throws(StoreError) -> [VersionRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map(Self.version)
+        }
+    }
+
+    static func version(_ row: Row) -> VersionRecord {
+        VersionRecord(id: row["id"], path: row["path"], finishedAt: Timestamp.parse(row["finished_at"])!,
+                      promotedAt: Timestamp.parse(row["promoted_at"])!, files: row["files"], bytes: row["bytes"],
+                      statusSHA256: row["status_sha256"])
+    }
+}
