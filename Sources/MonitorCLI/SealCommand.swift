@@ -8,13 +8,13 @@ import MonitorRuntime
 struct SealCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seal",
-        abstract: "Write DIR/STATUS.json listing every file under DIR, with sizes and SHA-256.",
+        abstract: "Write DIR/STATUS.json for the backup files in DIR.",
         discussion: """
-            Run it last, after the backup's files are in DIR (usually <destination>/<job>/staging).
-            With --status SUCCESS, every regular file under DIR is listed and hashed; symbolic links,
-            FIFOs and devices are refused, and so is an empty DIR. With --status FAILED, no files are
-            listed: say what went wrong with --message. The status file is written atomically
-            (a temporary name, flushed, then renamed). Exit codes: 0 written, 1 error.
+            Run it last, after the backup's files are in DIR (usually <destination>/<job>/staging). \
+            With --status SUCCESS, every regular file under DIR is listed and hashed; symbolic links, \
+            FIFOs and devices are refused, and so is an empty DIR. With --status FAILED, no files are \
+            listed: say what went wrong with --message. The status file is written atomically \
+            (a temporary name, flushed to disk, then renamed). Exit codes: 0 written, 1 error.
             """
     )
 
@@ -27,7 +27,7 @@ struct SealCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder to seal.", valueName: "dir"))
     var dir: String
 
-    @Option(help: "SUCCESS or FAILED.")
+    @Option(help: "How the backup ended.")
     var status: Status
 
     @Option(help: ArgumentHelp("The job's name, checked by the scanner when it reads the file.", valueName: "name"))

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// A temporary folder with a configuration, a state and a destination, driven through the
+/// built `monitor` executable as an operator and a producer would.
+struct BackupSandbox {
+    let root: URL
+    var backups: URL { root.appendingPathComponent("backups") }
+
+    /// `jobs` is the YAML of the `jobs:` section's entries, indented by four spaces per level.
+    init(jobs: String, keepVersions: Int = 3) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-sandbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("backups"), withIntermediateDirectories: true)
+        try """
+        version: 1
+        settings:
+          state: state/monitor.sqlite
+        destinations:
+          nas:
+            path: backups
+            keep_versions: \(keepVersions)
+        jobs:
+        \(jobs)
+        """.write(to: root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func monitor(_ arguments: [String], expecting exit: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
+        let result = try runMonitor(arguments, cwd: root)
+        #expect(result.exit == exit, "monitor \(arguments.joined(separator: " ")): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    func staging(_ job: String) -> URL { backups.appendingPathComponent(job).appendingPathComponent("staging") }
+
+    /// Writes `files` (relative path → content) into the job's staging folder.
+    func stage(_ job: String, _ files: [String: Data]) throws {
+        for (path, content) in files {
+            let url = staging(job).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url)
+        }
+    }
+
+    /// Writes a status file by hand, with its modification time set to `modified`.
+    func writeStatus(_ job: String, _ text: String, modified: Date) throws {
+        let url = staging(job).appendingPathComponent("STATUS.json")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
+    }
+
+    /// `status --job NAME --format json` as a dictionary.
+    func status(_ job: String, now: String) throws -> [String: Any] {
+        let result = try monitor(["status", "--job", job, "--format", "json", "--now", now])
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+    }
+
+    func occurrences(_ job: String, now: String) throws -> [[String: Any]] {
+        try status(job, now: now)["occurrences"] as! [[String: Any]]
+    }
+
+    /// Where `current_version` points, relative to the job folder.
+    func currentVersion(_ job: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: backups.appendingPathComponent(job).appendingPathComponent("current_version").path)
+    }
+
+    func versions(_ job: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: backups.appendingPathComponent(job).appendingPathComponent("versions").path)) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+    }
+}
+
+func date(_ text: String) -> Date {
+    let formatter = ISO8601DateFormatter()
+    return formatter.date(from: text)!
+}
