@@ -20,6 +20,9 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
             address = inner
             displayName = name.isEmpty ? nil : name
         } else {
+            if trimmed.contains("<") || trimmed.contains(">") {
+                throw .init("malformed e-mail address \"\(text)\": write Name <local@domain>, with the address between \"<\" and \">\" at the end")
+            }
             if let problem = Self.problem(withMailbox: trimmed) { throw .init("malformed e-mail address \"\(text)\": \(problem)") }
             address = trimmed
             displayName = nil
@@ -47,7 +50,7 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     static func problem(withMailbox text: String) -> String? {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            return parts.count < 2 ? "expected local-part@domain" : "more than one \"@\""
+            return parts.count < 2 ? "expected local-part@domain, e.g. ops@example.com" : "more than one \"@\""
         }
         let local = parts[0], domain = parts[1]
         guard !local.isEmpty else { return "nothing before \"@\"" }

@@ -59,7 +59,8 @@ public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertibl
             portPart = rest.dropFirst()
         } else {
             guard let colon = text.lastIndex(of: ":") else {
-                throw .init("invalid listen address \"\(text)\": expected HOST:PORT, e.g. 127.0.0.1:8080")
+                let example = !text.isEmpty && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-".contains($0)) }) ? "\(text):8080" : "127.0.0.1:8080"
+                throw .init("invalid listen address \"\(text)\": expected HOST:PORT, e.g. \(example)")
             }
             hostPart = text[..<colon]
             portPart = text[text.index(after: colon)...]

@@ -16,7 +16,7 @@ extension ConfigDecoder {
         else { return nil }
         var destination = Destination(name: declaration.name, path: "")
         var valid = true
-        if let node = entries["path"], let path = reader.string(node, in: document, what: "path of \(what)") {
+        if let node = entries["path"], let path = reader.string(node, in: document, what: "path of \(what)", expected: "a folder path such as /srv/backups") {
             destination.path = resolve(path, declaredIn: document)
             reader.refer(to: .directory(path: destination.path, purpose: "path of \(what)", location: document.location(of: node)))
         } else { valid = false }

@@ -4,6 +4,10 @@ import Yams
 enum SettingsDecoding {
     static let keys = ["state", "scan_interval", "timezone", "listen", "public_url", "api_token_env"]
     static let hints: [String: String] = ["path": "to a destination", "window": "to a job", "schedule": "to a job"]
+    static let instead: [String: String] = [
+        "api_token": "write api_token_env: VARIABLE, the name of an environment variable holding the token; the secret itself never goes in YAML",
+        "token": "write api_token_env: VARIABLE, the name of an environment variable holding the token; the secret itself never goes in YAML",
+    ]
     /// Scanning more often than this only loads the disks.
     static let minimumScanInterval = TimeSpan(seconds: 10)
 }
@@ -17,7 +21,7 @@ extension ConfigDecoder {
             if let value = decode(declaration.value, declaration.document) { apply(value) } else { valid = false }
         }
         read("state", { node, document in
-            reader.string(node, in: document, what: "settings.state").map { resolve($0, declaredIn: document) }
+            reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map { resolve($0, declaredIn: document) }
         }) { settings.state = $0 }
         read("scan_interval", { (node: Node, document: YAMLDocument) -> TimeSpan? in
             guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
@@ -29,7 +33,7 @@ extension ConfigDecoder {
         }) { settings.scanInterval = $0 }
         read("timezone", { node, document in timezone(node, in: document, what: "settings.timezone") }) { settings.timezone = $0 }
         read("listen", { (node: Node, document: YAMLDocument) -> ListenAddress? in
-            guard let text = reader.string(node, in: document, what: "settings.listen") else { return nil }
+            guard let text = reader.string(node, in: document, what: "settings.listen", expected: "an address such as 127.0.0.1:8080") else { return nil }
             do { return try ListenAddress(parsing: text) } catch let error as ListenAddressParseError {
                 reader.error("settings.listen: \(error.message)", at: document.location(of: node))
                 return nil
@@ -48,20 +52,21 @@ extension ConfigDecoder {
 
     /// An IANA timezone name known to this system, with a suggestion when it is misspelt.
     func timezone(_ node: Node, in document: YAMLDocument, what: String) -> String? {
-        guard let name = reader.string(node, in: document, what: what) else { return nil }
+        guard let name = reader.string(node, in: document, what: what, expected: "an IANA timezone name such as Europe/Paris or UTC") else { return nil }
         if TimeZoneNames.isKnown(name) { return name }
-        reader.error("unknown timezone \"\(name)\" in \(what); use an IANA name such as Europe/Paris or UTC\(Suggestion.didYouMean(name, in: TimeZoneNames.all))",
+        reader.error("\(what): unknown timezone \"\(name)\"; use an IANA name such as Europe/Paris or UTC\(TimeZoneNames.hint(for: name))",
                      at: document.location(of: node))
         return nil
     }
 
     /// An absolute `http://` or `https://` URL with a host.
     func webURL(_ node: Node, in document: YAMLDocument, what: String) -> String? {
-        guard let text = reader.string(node, in: document, what: what) else { return nil }
+        guard let text = reader.string(node, in: document, what: what, expected: "an http:// or https:// URL") else { return nil }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else {
-            reader.error("\(what) must be an http:// or https:// URL, found \"\(text)\"", at: document.location(of: node))
+            let fix = text.contains("://") ? "" : "; write https://\(text)"
+            reader.error("\(what) must be an http:// or https:// URL, found \"\(text)\"\(fix)", at: document.location(of: node))
             return nil
         }
         return text
@@ -72,6 +77,22 @@ extension ConfigDecoder {
 enum TimeZoneNames {
     static let all: [String] = TimeZone.knownTimeZoneIdentifiers
     private static let known = Set(all)
+
+    /// ` (did you mean "Asia/Tokyo"?)` for a typo, a bare city, an abbreviation or a fixed offset; or "".
+    static func hint(for name: String) -> String {
+        if let close = Suggestion.closest(to: name, in: all) { return " (did you mean \"\(close)\"?)" }
+        let city = name.lowercased().replacingOccurrences(of: " ", with: "_")
+        if let zone = all.first(where: { $0.lowercased().hasSuffix("/" + city) }) { return " (did you mean \"\(zone)\"?)" }
+        if let match = name.wholeMatch(of: /(?i)(?:UTC|GMT)([+-])(\d{1,2})/), let hours = Int(match.2), hours > 0, hours <= 14 {
+            // The tz database names fixed offsets POSIX-style, with the sign reversed.
+            let zone = "Etc/GMT\(match.1 == "+" ? "-" : "+")\(hours)"
+            if isKnown(zone) { return " (a fixed offset is written \"\(zone)\", sign reversed; a city name also follows daylight saving)" }
+        }
+        if name.count <= 5, name.allSatisfy(\.isUppercase), let zone = TimeZone(abbreviation: name)?.identifier, isKnown(zone), !zone.hasPrefix("GMT") {
+            return " (abbreviations are ambiguous; did you mean \"\(zone)\"?)"
+        }
+        return ""
+    }
 
     static func isKnown(_ name: String) -> Bool {
         // Foundation calls UTC "GMT" and turns "GMT+2" into "GMT+0200": accept tz database names only.

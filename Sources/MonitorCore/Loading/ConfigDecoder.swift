@@ -26,10 +26,16 @@ struct ConfigDecoder {
         var destinations: [Declaration] = []
         var routes: [Declaration] = []
         var jobs: [Declaration] = []
+        /// Top-level keys of sections that may have lost declarations to an error already reported
+        /// (a file that is not YAML, a misspelt or repeated section, a section that is not a mapping).
+        /// A reference into such a section that finds nothing is not reported: it would only echo that error.
+        var incomplete: Set<String> = []
     }
 
-    func decode(_ documents: [YAMLDocument], files: [String], defaultStateFolder: String) -> Configuration? {
-        let sections = merge(documents)
+    /// - Parameter complete: false when some file of the configuration could not be read or parsed.
+    func decode(_ documents: [YAMLDocument], files: [String], defaultStateFolder: String, complete: Bool = true) -> Configuration? {
+        var sections = merge(documents)
+        if !complete { sections.incomplete.formUnion(Self.topLevelKeys) }
         let settings = decodeSettings(sections.settings, defaultStateFolder: defaultStateFolder)
         let destinationNames = Set(sections.destinations.map(\.name))
         let routeNames = Set(sections.routes.map(\.name))
@@ -37,7 +43,8 @@ struct ConfigDecoder {
         let routes = sections.routes.compactMap(decodeRoute)
         let jobs = sections.jobs.compactMap {
             decodeJob($0, defaultTimezone: settings?.timezone ?? Settings.defaultTimezone,
-                      destinations: destinationNames, routes: routeNames)
+                      destinations: Declared(names: destinationNames, complete: !sections.incomplete.contains("destinations")),
+                      routes: Declared(names: routeNames, complete: !sections.incomplete.contains("alert_routes")))
         }
         guard let settings, !reader.diagnostics.hasErrors else { return nil }
         return Configuration(settings: settings, destinations: destinations, routes: routes, jobs: jobs, files: files)
@@ -54,10 +61,17 @@ struct ConfigDecoder {
                 continue
             }
             guard let entries = reader.mapping(root, in: document, what: "the top level", allowed: Self.topLevelKeys,
-                                               elsewhere: Self.topLevelHints) else { continue }
+                                               elsewhere: Self.topLevelHints)
+            else {
+                sections.incomplete.formUnion(Self.topLevelKeys)
+                continue
+            }
             checkVersion(entries, in: document)
-            if let node = entries["settings"], let settings = reader.mapping(
-                node, in: document, what: "settings", allowed: SettingsDecoding.keys, elsewhere: SettingsDecoding.hints) {
+            sections.incomplete.formUnion(entries.repeated.union(entries.suggested))
+            // Like the other sections, "settings:" with nothing under it is allowed and means the defaults.
+            if let node = entries["settings"], !Self.isEmptySection(node), let settings = reader.mapping(
+                node, in: document, what: "settings", allowed: SettingsDecoding.keys, elsewhere: SettingsDecoding.hints,
+                instead: SettingsDecoding.instead) {
                 for key in settings.order {
                     let declaration = Declaration(name: key, key: settings.values[key]!.key, value: settings[key]!, document: document)
                     if let first = sections.settings[key] {
@@ -67,9 +81,11 @@ struct ConfigDecoder {
                     }
                 }
             }
-            sections.destinations += named(entries["destinations"], in: document, kind: "destination", existing: sections.destinations)
-            sections.routes += named(entries["alert_routes"], in: document, kind: "alert route", existing: sections.routes)
-            sections.jobs += named(entries["jobs"], in: document, kind: "job", existing: sections.jobs)
+            sections.destinations += named(entries, "destinations", in: document, kind: "destination",
+                                           existing: sections.destinations, incomplete: &sections.incomplete)
+            sections.routes += named(entries, "alert_routes", in: document, kind: "alert route",
+                                     existing: sections.routes, incomplete: &sections.incomplete)
+            sections.jobs += named(entries, "jobs", in: document, kind: "job", existing: sections.jobs, incomplete: &sections.incomplete)
         }
         return sections
     }
@@ -79,6 +95,7 @@ struct ConfigDecoder {
         for key in SettingsDecoding.keys { hints[key] = "under \"settings:\"" }
         for key in JobDecoding.keys where hints[key] == nil { hints[key] = "to a job, under \"jobs: NAME:\"" }
         hints["routes"] = "to a job (or did you mean the section \"alert_routes\"?)"
+        hints["destination"] = "to a job (or did you mean the section \"destinations\"?)"
         return hints
     }()
 
@@ -90,20 +107,25 @@ struct ConfigDecoder {
         }
         guard let version = reader.integer(node, in: document, what: "version") else { return }
         if version != Self.supportedVersion {
-            reader.error("unsupported version \(version): this monitor reads version \(Self.supportedVersion)", at: document.location(of: node))
+            reader.error("unsupported version \(version): this monitor reads version \(Self.supportedVersion) only; write \"version: \(Self.supportedVersion)\" or use a newer monitor",
+                         at: document.location(of: node))
         }
     }
 
     /// The entries of a `NAME: {...}` section, with name rules and repeats checked.
-    private func named(_ node: Node?, in document: YAMLDocument, kind: String, existing: [Declaration]) -> [Declaration] {
-        guard let node else { return [] }
-        if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return [] }
+    private func named(_ entries: NodeReader.Entries, _ section: String, in document: YAMLDocument, kind: String,
+                       existing: [Declaration], incomplete: inout Set<String>) -> [Declaration] {
+        guard let node = entries[section] else { return [] }
+        if Self.isEmptySection(node) { return [] }
         guard case .mapping(let mapping) = node else {
-            reader.error("the \(kind) section must be a mapping of names to \(kind)s, found \(reader.describe(node))",
+            reader.error("\(section) must map each \(kind) name to its keys (\"NAME:\" with its keys indented below), found \(reader.describe(node))",
                          at: document.location(of: node))
+            incomplete.insert(section)
             return []
         }
         var declarations: [Declaration] = []
+        // Earlier declarations by name: a lookup per entry keeps 10,000 jobs linear.
+        var declared = Dictionary(existing.map { ($0.name, $0.location) }) { first, _ in first }
         for (key, value) in mapping {
             let location = document.location(of: key)
             guard case .scalar(let scalar) = key else {
@@ -116,15 +138,22 @@ struct ConfigDecoder {
             }
             let name = scalar.string
             if let problem = Name.problem(with: name) {
-                reader.error("invalid \(kind) name \"\(name)\": \(problem) (names become folder names and URL segments: ^[a-z0-9][a-z0-9_.-]{0,63}$)", at: location)
+                let fix = Name.suggestion(for: name).map { "; try \"\($0)\"" } ?? ""
+                reader.error("invalid \(kind) name \"\(name)\": \(problem)\(fix) (names become folder names and URL segments: \(Name.pattern))", at: location)
             }
-            if let first = (existing + declarations).first(where: { $0.name == name }) {
-                reader.error("\(kind) \"\(name)\" is declared twice; the first is at \(first.location)", at: location)
+            if let first = declared[name] {
+                reader.error("\(kind) \"\(name)\" is declared twice; the first is at \(first)", at: location)
                 continue
             }
+            declared[name] = location
             declarations.append(Declaration(name: name, key: key, value: value, document: document))
         }
         return declarations
+    }
+
+    private static func isEmptySection(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return true }
+        return false
     }
 
     /// A path as written, resolved against the folder of the file that declares it.

@@ -44,6 +44,8 @@ public struct ConfigLoader: Sendable {
                     .filter { !$0.hasPrefix(".") }
                     .sorted()
                     .map { (path as NSString).appendingPathComponent($0) }
+                    // Not recursive: a sub-folder is skipped even when its name ends in .yaml.
+                    .filter { !isFolder(absolute($0)) }
             } catch {
                 return failure("cannot list the configuration folder \"\(path)\": \(error.localizedDescription)", file: path)
             }
@@ -64,8 +66,8 @@ public struct ConfigLoader: Sendable {
                 diagnostics.append(Diagnostic(.error, "cannot read \"\(file)\": permission denied or not a regular file", file: file))
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic(.error, "\"\(file)\" is not UTF-8 text", file: file))
+            guard let text = String(validating: data, as: UTF8.self) else {
+                diagnostics.append(Diagnostic(.error, "\"\(file)\" is not UTF-8 text; save it as UTF-8", file: file))
                 continue
             }
             sources[file] = text
@@ -80,7 +82,8 @@ public struct ConfigLoader: Sendable {
 
         let reader = NodeReader()
         let decoder = ConfigDecoder(reader: reader, folderOf: { (absolute($0) as NSString).deletingLastPathComponent })
-        let configuration = decoder.decode(documents, files: files, defaultStateFolder: stateFolder)
+        let configuration = decoder.decode(documents, files: files, defaultStateFolder: stateFolder,
+                                           complete: documents.count == files.count)
         diagnostics += reader.diagnostics
         diagnostics.sort()
         return LoadResult(
@@ -89,6 +92,11 @@ public struct ConfigLoader: Sendable {
             hostReferences: reader.hostReferences,
             sources: sources
         )
+    }
+
+    private func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     func absolute(_ path: String) -> String {

@@ -21,7 +21,7 @@ public struct HostChecks: Sendable {
                 guard (environment[name] ?? "").isEmpty else { return nil }
                 let state = environment[name] == nil ? "is not set" : "is empty"
                 return Diagnostic(strict ? .error : .warning,
-                                  "environment variable \(name) \(state) here; it holds \(purpose)", at: location)
+                                  "environment variable \(name) \(state) here; it holds \(purpose), so set it in the environment of `monitor run`", at: location)
             case .directory(let path, let purpose, let location):
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -31,7 +31,7 @@ public struct HostChecks: Sendable {
             case .file(let path, let purpose, let location):
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || isDirectory.boolValue {
-                    return .warning("file \(path) does not exist here (\(purpose))", at: location)
+                    return .warning("file \(path) does not exist here (\(purpose)); put it there before `monitor run`", at: location)
                 }
                 return nil
             }

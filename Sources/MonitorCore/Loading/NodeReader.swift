@@ -27,6 +27,12 @@ final class NodeReader {
         private(set) var values: [String: (key: Node, value: Node)] = [:]
         /// Keys in the order written.
         private(set) var order: [String] = []
+        /// Keys already named in a "did you mean" of an unknown key: not reported again as missing.
+        fileprivate(set) var suggested: Set<String> = []
+        /// A merge key (`<<`) hides keys from view: required keys are not reported as missing.
+        fileprivate(set) var hasMergeKey = false
+        /// Keys written more than once; only the first is read.
+        fileprivate(set) var repeated: Set<String> = []
 
         init(document: YAMLDocument) { self.document = document }
 
@@ -45,9 +51,15 @@ final class NodeReader {
     /// - Parameters:
     ///   - what: how the operator calls this mapping in messages, e.g. `job "db"`.
     ///   - elsewhere: keys that belong to a neighbouring mapping, with where they go, for a better hint.
-    func mapping(_ node: Node, in document: YAMLDocument, what: String, allowed: [String], elsewhere: [String: String] = [:]) -> Entries? {
+    ///   - instead: keys operators write by mistake, with what to write instead.
+    func mapping(_ node: Node, in document: YAMLDocument, what: String, allowed: [String], elsewhere: [String: String] = [:],
+                 instead: [String: String] = [:]) -> Entries? {
         guard case .mapping(let mapping) = node else {
-            error("\(what) must be a mapping (key: value lines), found \(describe(node))", at: document.location(of: node))
+            if case .scalar(let scalar) = node, isNull(scalar) {
+                error("\(what) is empty; write its keys (key: value lines) indented below it", at: document.location(of: node))
+            } else {
+                error("\(what) must be a mapping (key: value lines), found \(describe(node))", at: document.location(of: node))
+            }
             return nil
         }
         var entries = Entries(document: document)
@@ -58,16 +70,26 @@ final class NodeReader {
                 continue
             }
             let key = scalar.string
+            if key == "<<" {
+                error("YAML merge keys (<<) are not supported in \(what); write the keys out", at: location)
+                entries.hasMergeKey = true
+                continue
+            }
             if let repeated = document.repeatedKeys[key] {
                 error("\"\(repeated.key)\" is set twice in \(what); the first is at \(repeated.firstLocation)", at: location)
+                entries.repeated.insert(repeated.key)
                 continue
             }
             guard allowed.contains(key) else {
+                let closest = Suggestion.closest(to: key, in: allowed)
+                if let closest { entries.suggested.insert(closest) }
                 if let home = elsewhere[key] {
                     error("\"\(key)\" is not a key of \(what); it belongs \(home)", at: location)
+                } else if let advice = instead[key] {
+                    error("unknown key \"\(key)\" in \(what); \(advice)", at: location)
                 } else {
                     let known = allowed.map { "\"\($0)\"" }.joined(separator: ", ")
-                    let hint = Suggestion.closest(to: key, in: allowed).map { "did you mean \"\($0)\"?" } ?? "known keys: \(known)"
+                    let hint = closest.map { "did you mean \"\($0)\"?" } ?? "known keys: \(known)"
                     error("unknown key \"\(key)\" in \(what); \(hint)", at: location)
                 }
                 continue
@@ -78,25 +100,30 @@ final class NodeReader {
     }
 
     /// Reports each key of `required` that `entries` lacks, at `location` (the mapping's name).
+    ///
+    /// A key already suggested for a misspelt one is not reported again: one typo, one error.
     func require(_ required: [String], in entries: Entries, what: String, at location: SourceLocation) -> Bool {
-        var complete = true
-        for key in required where !entries.has(key) {
-            error("\(what) is missing the required key \"\(key)\"", at: location)
-            complete = false
+        let absent = required.filter { !entries.has($0) }
+        let unexplained = absent.filter { !entries.suggested.contains($0) }
+        if !unexplained.isEmpty, !entries.hasMergeKey {
+            let keys = Self.alternatives(unexplained, joiner: "and")
+            error("\(what) is missing the required key\(unexplained.count == 1 ? "" : "s") \(keys)", at: location)
         }
-        return complete
+        return absent.isEmpty
     }
 
     // MARK: - Scalars
 
     /// Any non-empty scalar as text.
-    func string(_ node: Node, in document: YAMLDocument, what: String) -> String? {
-        guard case .scalar(let scalar) = node, !isNull(scalar) else {
-            error("\(what) must be a text value, found \(describe(node))", at: document.location(of: node))
+    ///
+    /// - Parameter expected: what the value should look like, for messages, e.g. `a duration such as 3h`.
+    func string(_ node: Node, in document: YAMLDocument, what: String, expected: String? = nil) -> String? {
+        guard case .scalar(let scalar) = node else {
+            error("\(what) must be \(expected ?? "a single value"), found \(describe(node))", at: document.location(of: node))
             return nil
         }
-        guard !scalar.string.isEmpty else {
-            error("\(what) cannot be empty", at: document.location(of: node))
+        guard !isNull(scalar), !scalar.string.isEmpty else {
+            error("\(what) is empty\(expected.map { "; write \($0)" } ?? "")", at: document.location(of: node))
             return nil
         }
         return scalar.string
@@ -104,39 +131,45 @@ final class NodeReader {
 
     func integer(_ node: Node, in document: YAMLDocument, what: String) -> Int? {
         guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
-            error("\(what) must be a whole number, found \(describe(node))", at: document.location(of: node))
+            error("\(what) must be a whole number, found \(describe(node))\(quotedHint(node, Int.self))", at: document.location(of: node))
             return nil
         }
         return value
     }
 
     func boolean(_ node: Node, in document: YAMLDocument, what: String) -> Bool? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else {
-            error("\(what) must be true or false, found \(describe(node))", at: document.location(of: node))
+        guard case .scalar(let scalar) = node, scalar.style == .plain,
+              let value = ["true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false][scalar.string]
+        else {
+            error("\(what) must be true or false, found \(describe(node))\(quotedHint(node, Bool.self))", at: document.location(of: node))
             return nil
         }
-        switch scalar.string {
-        case "true", "True", "TRUE": return true
-        case "false", "False", "FALSE": return false
-        default:
-            error("\(what) must be true or false, found \(describe(node))", at: document.location(of: node))
-            return nil
-        }
+        return value
+    }
+
+    /// `; remove the quotes` when a quoted scalar would have been right unquoted (`"3"`, `'true'`).
+    private func quotedHint<T: LosslessStringConvertible>(_ node: Node, _ type: T.Type) -> String {
+        guard case .scalar(let scalar) = node, scalar.style != .plain, T(scalar.string) != nil else { return "" }
+        return " (quoted, so it is text); remove the quotes"
     }
 
     /// One of a fixed set of words, with a suggestion when it is close to one.
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, in document: YAMLDocument, what: String, as type: T.Type) -> T?
+    ///
+    /// - Parameter aliases: words operators write for one of the options, with the hint to show.
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, in document: YAMLDocument, what: String, as type: T.Type,
+                                                    aliases: [String: String] = [:]) -> T?
     where T.RawValue == String {
-        guard let text = string(node, in: document, what: what) else { return nil }
-        if let value = T(rawValue: text) { return value }
         let options = T.allCases.map(\.rawValue)
-        error("\(what) must be \(Self.alternatives(options)), found \"\(text)\"\(Suggestion.didYouMean(text, in: options))",
+        guard let text = string(node, in: document, what: what, expected: Self.alternatives(options)) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let hint = aliases[text.lowercased()].map { " (\($0))" } ?? Suggestion.didYouMean(text, in: options)
+        error("\(what) must be \(Self.alternatives(options)), found \"\(text)\"\(hint)",
               at: document.location(of: node))
         return nil
     }
 
     func duration(_ node: Node, in document: YAMLDocument, what: String) -> TimeSpan? {
-        guard let text = string(node, in: document, what: what) else { return nil }
+        guard let text = string(node, in: document, what: what, expected: "a duration such as 15m, 3h or 1h30m") else { return nil }
         do {
             return try TimeSpan(parsing: text)
         } catch {
@@ -148,7 +181,12 @@ final class NodeReader {
     /// A list; a single value where a list is expected is an error that shows the list form.
     func sequence(_ node: Node, in document: YAMLDocument, what: String, example: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
-            error("\(what) must be a list, e.g. \(example); found \(describe(node))", at: document.location(of: node))
+            // A single value is most likely a one-item list written without brackets: show that list.
+            if case .scalar(let scalar) = node, !isNull(scalar), !scalar.string.isEmpty, scalar.style == .plain {
+                error("\(what) must be a list; write [\(scalar.string)]", at: document.location(of: node))
+            } else {
+                error("\(what) must be a list, e.g. \(example); found \(describe(node))", at: document.location(of: node))
+            }
             return nil
         }
         return Array(sequence)
@@ -165,9 +203,14 @@ final class NodeReader {
     }
 
     func environmentVariable(_ node: Node, in document: YAMLDocument, what: String, purpose: String) -> String? {
-        guard let name = string(node, in: document, what: what) else { return nil }
+        guard let name = string(node, in: document, what: what, expected: "the name of an environment variable") else { return nil }
         guard EnvironmentVariableName.isValid(name) else {
-            error("\(what) must name an environment variable (letters, digits and \"_\", not starting with a digit), found \"\(name)\"; the secret itself never goes in YAML",
+            let unprefixed = String(name.drop { $0 == "$" || $0 == "{" }.prefix { $0 != "}" })
+            let conventional = name.uppercased().replacingOccurrences(of: "-", with: "_")
+            let hint = name.hasPrefix("$") && EnvironmentVariableName.isValid(unprefixed) ? "write the name without \"$\": \(unprefixed)"
+                : !name.contains("://") && EnvironmentVariableName.isValid(conventional) ? "did you mean \"\(conventional)\"?"
+                : "the secret itself never goes in YAML"
+            error("\(what) must name an environment variable (letters, digits and \"_\", not starting with a digit), found \"\(name)\"; \(hint)",
                   at: document.location(of: node))
             return nil
         }
@@ -189,14 +232,16 @@ final class NodeReader {
         }
     }
 
-    private func isNull(_ scalar: Node.Scalar) -> Bool {
+    /// An empty value: nothing after the colon, `~` or `null`.
+    func isNull(_ scalar: Node.Scalar) -> Bool {
         scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    static func alternatives(_ options: [String]) -> String {
+    /// `"a", "b" or "c"` (or with `and`).
+    static func alternatives(_ options: [String], joiner: String = "or") -> String {
         let quoted = options.map { "\"\($0)\"" }
         guard quoted.count > 1 else { return quoted.first ?? "" }
-        return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+        return quoted.dropLast().joined(separator: ", ") + " \(joiner) " + quoted.last!
     }
 }
 

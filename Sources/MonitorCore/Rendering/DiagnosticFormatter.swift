@@ -46,13 +46,8 @@ public struct DiagnosticFormatter: Sendable {
     }
 
     private func sourceLine(_ location: SourceLocation) -> String? {
-        guard let text = sources[location.file] else { return nil }
-        var number = 1
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if number == location.line { return String(line.hasSuffix("\r") ? line.dropLast() : line) }
-            number += 1
-        }
-        return nil
+        guard let lines = sources[location.file]?.sourceLines, lines.indices.contains(location.line - 1) else { return nil }
+        return String(lines[location.line - 1])
     }
 
     private func json(_ diagnostics: [Diagnostic]) -> String {
