@@ -7,10 +7,9 @@ public enum Timestamp {
         date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }
 
-    /// Parses RFC 3339 with `Z` or a numeric offset, with or without fractional seconds.
+    /// Parses RFC 3339 with `Z` or a numeric offset, with or without fractional seconds; one
+    /// parser for status files, `--now` and the state alike.
     public static func parse(_ text: String) -> Date? {
-        let plain = Date.ISO8601FormatStyle()
-        if let date = try? plain.parse(text) { return date }
-        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+        RFC3339Time.parse(text)
     }
 }

@@ -1,0 +1,18 @@
+import Foundation
+import MonitorCore
+
+/// What a scan found in `<job folder>/staging/STATUS.json` (SPEC §3).
+public enum StatusFileReading: Sendable, Equatable {
+    case absent
+    /// Invalid (or over the size cap) but modified < 30 s before `now`: may still be being written; leave it for the next scan.
+    case unsettled(modifiedAt: Date)
+    /// `sha256` is of the file's bytes (streamed for a huge file, never loading more than the cap + 1 into memory).
+    ///
+    /// When the bytes cannot be read at all (permission denied, a folder or a symbolic link in
+    /// place of the file), `sha256` is the hash of the path and the problem instead, so the same
+    /// fault is still recorded once; `modifiedAt` is then `now` when not even the file's time
+    /// could be read. `problem` is safe to print (no control characters).
+    case invalid(sha256: String, modifiedAt: Date, problem: String)
+    /// `bytes` are the file's exact content (the promoter keeps them in the version folder).
+    case valid(StatusReport, sha256: String, bytes: Data, modifiedAt: Date)
+}
