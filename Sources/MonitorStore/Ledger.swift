@@ -62,8 +62,26 @@ public struct JobLedgerUpdate: Sendable {
     public var versions: [VersionRecord] = []
     /// Versions that retention deleted from disk.
     public var deletedVersions: [String] = []
+    /// Notifications caused by these verdicts, written in the same transaction.
+    public var notifications: [OutboxItem] = []
 
     public init(job: String) { self.job = job }
 
-    public var isEmpty: Bool { occurrences.isEmpty && statusFiles.isEmpty && versions.isEmpty && deletedVersions.isEmpty }
+    public var isEmpty: Bool {
+        occurrences.isEmpty && statusFiles.isEmpty && versions.isEmpty && deletedVersions.isEmpty && notifications.isEmpty
+    }
+}
+
+/// What the ledger holds for a job before a scan changes it.
+public struct JobLedger: Sendable {
+    /// The newest scheduled instant the ledger has.
+    public var lastKnown: Date?
+    /// Occurrences still PENDING.
+    public var pending: [OccurrenceRecord]
+    /// Whether the current status file (by its SHA-256) was processed already.
+    public var statusKnown: Bool
+    /// The latest decided occurrence: the job's status before the scan.
+    public var latestDecided: OccurrenceRecord?
+    /// Per route, when it was last told of a problem of this job or reminded of it.
+    public var lastProblemAlert: [String: Date]
 }

@@ -116,6 +116,8 @@ enum Migrations {
                   created_at TEXT NOT NULL,
                   next_attempt_at TEXT NOT NULL,
                   attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                  -- A deliverer claims a row before sending, so two processes never send it both.
+                  claimed_until TEXT,
                   delivered_at TEXT,
                   gave_up_at TEXT,
                   last_error TEXT

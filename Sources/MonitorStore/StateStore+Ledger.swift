@@ -21,9 +21,8 @@ extension StateStore {
         }
     }
 
-    /// What the ledger holds for a job that the next scan needs: the newest scheduled instant,
-    /// the occurrences still PENDING, and whether a status file with this hash was processed.
-    public func ledger(for job: String, statusSHA256: String?) throws(StoreError) -> (lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool) {
+    /// What the ledger holds for a job that the next scan needs.
+    public func ledger(for job: String, statusSHA256: String?) throws(StoreError) -> JobLedger {
         try read { db in
             let last = try String.fetchOne(db, sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?", arguments: [job])
             let pending = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at",
@@ -32,7 +31,17 @@ extension StateStore {
             if let statusSHA256 {
                 known = try Bool.fetchOne(db, sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?", arguments: [job, statusSHA256]) ?? false
             }
-            return (last.flatMap(Timestamp.parse), pending, known)
+            let decided = try Row.fetchOne(db, sql: """
+                SELECT * FROM occurrence WHERE job = ? AND state != 'PENDING' ORDER BY scheduled_at DESC LIMIT 1
+                """, arguments: [job]).map(Self.occurrence)
+            let alerts = try Row.fetchAll(db, sql: """
+                SELECT route, max(created_at) AS at FROM outbox
+                WHERE job = ? AND event IN ('FAILED', 'MISSING', 'HASH_MISMATCH', 'REMINDER') GROUP BY route
+                """, arguments: [job])
+            var lastAlert: [String: Date] = [:]
+            for row in alerts { lastAlert[row["route"]] = Timestamp.parse(row["at"]) }
+            return JobLedger(lastKnown: last.flatMap(Timestamp.parse), pending: pending, statusKnown: known,
+                             latestDecided: decided, lastProblemAlert: lastAlert)
         }
     }
 
@@ -90,6 +99,13 @@ extension StateStore {
                     ON CONFLICT(job, id) DO UPDATE SET deleted_at = NULL
                     """, arguments: [update.job, version.id, version.path, Timestamp.string(version.finishedAt),
                                      Timestamp.string(version.promotedAt), version.files, version.bytes, version.statusSHA256])
+            }
+            for item in update.notifications {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item.route, update.job, item.alert.event.rawValue, item.dedupKey,
+                                     try OutboxCoding.encode(item.alert), decidedAt, decidedAt])
             }
             for id in update.deletedVersions {
                 try db.execute(sql: "UPDATE version SET deleted_at = ? WHERE job = ? AND id = ? AND deleted_at IS NULL",

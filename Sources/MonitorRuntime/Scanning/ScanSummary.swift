@@ -10,6 +10,8 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public var newOccurrences: Int = 0
     public var statusFiles: Int = 0
     public var promoted: Int = 0
+    /// Notifications written to the outbox by this scan.
+    public var notifications: Int = 0
     public var errors: [JobError] = []
 
     public struct JobError: Sendable, Codable, Hashable {
@@ -22,7 +24,7 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case clock, jobs, verdicts, errors, promoted
+        case clock, jobs, verdicts, errors, promoted, notifications
         case newOccurrences = "new_occurrences"
         case statusFiles = "status_files"
     }

@@ -23,10 +23,13 @@ public struct Scanner: Sendable {
         let scanID = try store.startScan(at: started, clock: now)
         var summary = ScanSummary(clock: now)
         let jobs = try store.activeJobs(named: names)
+        let applied = try store.appliedState().desired
+        let routes = Dictionary((applied?.routes ?? []).map { ($0.name, $0) }) { first, _ in first }
         summary.jobs = jobs.count
         for job in jobs {
+            let policy = AlertPolicy(job: job.job, routes: job.job.routes.compactMap { routes[$0] }, publicURL: applied?.settings.publicURL)
             do {
-                try scan(job, now: now, into: &summary)
+                try scan(job, policy: policy, now: now, into: &summary)
             } catch {
                 summary.errors.append(.init(job: job.job.name, message: error.description))
                 logger.error("scan of job failed", metadata: ["job": "\(job.job.name)", "error": "\(error.description)"])
@@ -36,7 +39,7 @@ public struct Scanner: Sendable {
         return summary
     }
 
-    private func scan(_ active: ActiveJob, now: Date, into summary: inout ScanSummary) throws(StoreError) {
+    private func scan(_ active: ActiveJob, policy: AlertPolicy, now: Date, into summary: inout ScanSummary) throws(StoreError) {
         let job = active.job
         let schedule = OccurrenceSchedule(job: job)
         let rootPresent = FileManager.default.fileExists(atPath: active.destination.path)
@@ -98,6 +101,8 @@ public struct Scanner: Sendable {
             }
         }
         update.occurrences.sort { $0.occurrence.scheduledAt < $1.occurrence.scheduledAt }
+        update.notifications = alerts(for: update.occurrences, original: original, ledger: ledger, policy: policy, now: now)
+        summary.notifications += update.notifications.count
         try store.record(update, at: now)
     }
 
@@ -143,6 +148,20 @@ public struct Scanner: Sendable {
                 return (Evidence(finishedAt: report.finishedAt, verdict: .failed, message: text, versionID: nil), nil)
             }
         }
+    }
+
+    /// The notifications this scan's verdicts cause, from the job's status before and after.
+    private func alerts(for changed: [OccurrenceRecord], original: [Date: OccurrenceRecord], ledger: JobLedger,
+                        policy: AlertPolicy, now: Date) -> [OutboxItem] {
+        guard !policy.routes.isEmpty else { return [] }
+        let decided = changed.filter { $0.state != .pending }
+        var latest = ledger.latestDecided
+        for record in decided where record.occurrence.scheduledAt >= (latest?.occurrence.scheduledAt ?? .distantPast) {
+            latest = record
+        }
+        return policy.notifications(
+            changes: decided.map { (before: original[$0.occurrence.scheduledAt]?.state, after: $0) },
+            statusBefore: ledger.latestDecided, statusAfter: latest, lastProblemAlert: ledger.lastProblemAlert, now: now)
     }
 
     /// Versions the ledger holds whose folders retention has removed.
