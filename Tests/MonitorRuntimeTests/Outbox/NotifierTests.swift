@@ -1,0 +1,102 @@
+import Foundation
+import MonitorCore
+import MonitorStore
+import Synchronization
+import Testing
+
+@testable import MonitorRuntime
+
+private func at(_ text: String) -> Date { Timestamp.parse(text)! }
+
+/// A sender that records what it is asked to send and answers from a script.
+final class RecordingSender: AlertSender, Sendable {
+    let sent = Mutex<[String]>([])
+    let script: Mutex<[DeliveryOutcome]>
+
+    init(_ script: [DeliveryOutcome] = []) { self.script = Mutex(script) }
+
+    func send(_ alert: Alert, through route: AlertRoute, settings: Settings) -> DeliveryOutcome {
+        let outcome = script.withLock { $0.isEmpty ? .delivered : $0.removeFirst() }
+        if outcome == .delivered { sent.withLock { $0.append("\(route.name) \(alert.event.rawValue) \(alert.job)") } }
+        return outcome
+    }
+}
+
+/// The outbox on a real SQLite file: retries, backoff, give-up, and never twice.
+@Suite struct NotifierTests {
+    let store: StateStore
+
+    init() throws {
+        let path = NSTemporaryDirectory() + "monitor-notifier-\(UUID().uuidString)/state.sqlite"
+        store = try StateStore.open(path: path, create: true)
+        let route = AlertRoute(name: "ops", channel: .webhook(WebhookChannel(target: .url("https://hooks.example.com/x"))))
+        let job = Job(name: "db", destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800), routes: ["ops"])
+        try store.apply(DesiredState(settings: Settings(state: path), destinations: [Destination(name: "nas", path: "/srv/backups")],
+                                     routes: [route], jobs: [job]),
+                        baseRevision: 0, context: ApplyContext(configPath: "/x.yaml", git: nil, user: "t", host: "h", now: at("2026-11-20T00:00:00Z")))
+    }
+
+    func enqueue(_ key: String, at time: String) throws {
+        var update = JobLedgerUpdate(job: "db")
+        let occurrence = Occurrence(scheduledAt: at("2026-11-21T02:00:00Z"), windowEnd: at("2026-11-21T05:00:00Z"))
+        update.notifications = [OutboxItem(route: "ops", dedupKey: key, alert: Alert(
+            event: .failed, job: "db", state: "FAILED", occurrences: [occurrence], message: "boom", labels: [:], destination: "nas",
+            timezone: "UTC", jobDescription: nil, url: nil, createdAt: at(time)))]
+        try store.record(update, at: at(time))
+    }
+
+    @Test func aDeadServerDelaysDeliveryButLosesNothingAndSendsOnce() throws {
+        try enqueue("k1", at: "2026-11-21T05:00:00Z")
+        let sender = RecordingSender([.failed(message: "connection refused", retryable: true), .failed(message: "connection refused", retryable: true)])
+        let notifier = Notifier(store: store, sender: sender)
+        #expect(try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")).retrying == 1)
+        // Not due again before the backoff (30 s, then 60 s).
+        #expect(try notifier.deliverDue(now: at("2026-11-21T05:00:29Z")) == Notifier.Summary())
+        #expect(try notifier.deliverDue(now: at("2026-11-21T05:00:30Z")).retrying == 1)
+        #expect(try notifier.deliverDue(now: at("2026-11-21T05:01:29Z")) == Notifier.Summary())
+        #expect(try notifier.deliverDue(now: at("2026-11-21T05:01:30Z")).delivered == 1)
+        #expect(try notifier.deliverDue(now: at("2026-11-22T05:00:00Z")) == Notifier.Summary())
+        #expect(sender.sent.withLock { $0 } == ["ops FAILED db"])
+        #expect(try store.outboxCounts() == (pending: 0, delivered: 1, failed: 0))
+    }
+
+    @Test func theSameKeyIsNeverQueuedTwice() throws {
+        try enqueue("same", at: "2026-11-21T05:00:00Z")
+        try enqueue("same", at: "2026-11-21T05:15:00Z")
+        let sender = RecordingSender()
+        #expect(try Notifier(store: store, sender: sender).deliverDue(now: at("2026-11-21T06:00:00Z")).delivered == 1)
+    }
+
+    @Test func aFailureThatRetryingCannotHelpIsGivenUpAtOnce() throws {
+        try enqueue("k2", at: "2026-11-21T05:00:00Z")
+        let sender = RecordingSender([.failed(message: "authentication failed for user monitor (535)", retryable: false)])
+        #expect(try Notifier(store: store, sender: sender).deliverDue(now: at("2026-11-21T05:00:00Z")).gaveUp == 1)
+        #expect(try store.outboxCounts() == (pending: 0, delivered: 0, failed: 1))
+    }
+
+    @Test func aNotificationIsGivenUpPastTheHorizon() throws {
+        try enqueue("k3", at: "2026-11-21T05:00:00Z")
+        let sender = RecordingSender(Array(repeating: .failed(message: "timed out", retryable: true), count: 100))
+        let notifier = Notifier(store: store, sender: sender)
+        var now = at("2026-11-21T05:00:00Z")
+        var gaveUp = 0
+        for _ in 0..<200 where gaveUp == 0 {
+            gaveUp += try notifier.deliverDue(now: now).gaveUp
+            now = now.addingTimeInterval(3_600)
+        }
+        #expect(gaveUp == 1)
+        #expect(now.timeIntervalSince(at("2026-11-21T05:00:00Z")) <= 26 * 3_600)
+        #expect(try store.outboxCounts() == (pending: 0, delivered: 0, failed: 1))
+    }
+
+    @Test func twoDeliverersAtOnceSendEachNotificationOnce() async throws {
+        for index in 0..<40 { try enqueue("c\(index)", at: "2026-11-21T05:00:00Z") }
+        let sender = RecordingSender()
+        let notifier = Notifier(store: store, sender: sender)
+        async let first = Task.detached { try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")) }.value
+        async let second = Task.detached { try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")) }.value
+        let total = try await first.delivered + second.delivered
+        #expect(total == 40)
+        #expect(sender.sent.withLock { $0.count } == 40)
+    }
+}
