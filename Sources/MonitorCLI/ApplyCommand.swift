@@ -44,7 +44,7 @@ struct ApplyCommand: ParsableCommand {
             try saved?.check(against: applied)
             let changes = try Planner.plan(from: applied.desired, to: desired, retiredJobs: applied.retiredJobs)
             print(PlanRenderer.text(changes), terminator: "")
-            guard let revision = try store.apply(desired, baseRevision: applied.revision, context: context) else {
+            guard let revision = try store.apply(desired, baseRevision: applied.revision, plan: changes, context: context) else {
                 return
             }
             let s = revision.summary

@@ -6,7 +6,11 @@ import MonitorCore
 /// YAML or splitting it into files does not change it, and any change of meaning does.
 public enum ConfigDigest {
     public static func of(_ desired: DesiredState) throws -> String {
-        hex(SHA256.hash(data: try desired.canonicalJSON()))
+        of(canonicalJSON: try desired.canonicalJSON())
+    }
+
+    static func of(canonicalJSON: [UInt8]) -> String {
+        hex(SHA256.hash(data: canonicalJSON))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

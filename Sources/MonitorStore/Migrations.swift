@@ -123,6 +123,8 @@ enum Migrations {
                   last_error TEXT
                 );
                 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+                -- When each route was last told about each job (reminders), without scanning the outbox.
+                CREATE INDEX outbox_job_route ON outbox(job, route, created_at);
                 CREATE TABLE scan (
                   id INTEGER PRIMARY KEY AUTOINCREMENT,
                   started_at TEXT NOT NULL,

@@ -33,21 +33,28 @@ extension StateStore {
     /// - Parameter baseRevision: the revision the caller planned against; when the state has
     ///   moved on since, nothing is applied and `StoreError.stalePlan` is thrown.
     @discardableResult
-    public func apply(_ desired: DesiredState, baseRevision: Int64?, context: ApplyContext) throws(StoreError) -> Revision? {
-        let digest: String
-        do { digest = try ConfigDigest.of(desired) } catch { throw .database("cannot encode the configuration: \(error)") }
+    ///   - plan: the plan the caller computed against `baseRevision`, to save planning twice;
+    ///     recomputed inside the transaction when `nil` or when no base revision is given.
+    public func apply(_ desired: DesiredState, baseRevision: Int64?, plan precomputed: Plan? = nil, context: ApplyContext) throws(StoreError) -> Revision? {
+        let json: [UInt8], digest: String
+        do {
+            json = try desired.canonicalJSON()
+            digest = ConfigDigest.of(canonicalJSON: json)
+        } catch { throw .database("cannot encode the configuration: \(error)") }
         return try write { db -> Revision? in
             let applied = try Self.appliedState(db)
             if let baseRevision, baseRevision != applied.revision {
                 throw StoreError.stalePlan(reason: "it was made against revision \(baseRevision), and the state is now at revision \(applied.revision)")
             }
-            let plan = try Planner.plan(from: applied.desired, to: desired, retiredJobs: applied.retiredJobs)
+            // The base revision matched, so the state is the one the caller planned against.
+            let plan = try (baseRevision == nil ? nil : precomputed)
+                ?? Planner.plan(from: applied.desired, to: desired, retiredJobs: applied.retiredJobs)
             guard !plan.isEmpty else { return nil }
             let now = Timestamp.string(context.now)
             let revision = Revision(
                 id: 0, appliedAt: now, configDigest: digest, configPath: context.configPath, git: context.git,
                 user: context.user, host: context.host, summary: plan.summary)
-            let id = try Self.insert(revision, desired: desired, db)
+            let id = try Self.insert(revision, desiredJSON: String(decoding: json, as: UTF8.self), db)
             try Self.write(plan, desired: desired, revision: id, now: now, db)
             var recorded = revision
             recorded.id = id
@@ -55,8 +62,7 @@ extension StateStore {
         }
     }
 
-    private static func insert(_ revision: Revision, desired: DesiredState, _ db: Database) throws -> Int64 {
-        let desiredJSON = String(decoding: try desired.canonicalJSON(), as: UTF8.self)
+    private static func insert(_ revision: Revision, desiredJSON: String, _ db: Database) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO revision (applied_at, config_digest, config_path, git_commit, git_branch, git_dirty,
                                   user, host, added, changed, removed, desired)

@@ -28,7 +28,8 @@ import Testing
             "add settings settings", "add destination nas", "add route chat", "add job a", "add job b",
         ])
         #expect(plan.summary == Plan.Summary(add: 5, change: 0, remove: 0))
-        #expect(plan.changes[3].fields["schedule"] == Plan.FieldChange(before: .null, after: .string("0 2 * * *")))
+        let fieldless = plan.changes.filter { !$0.fields.isEmpty }.isEmpty
+        #expect(fieldless, "adds list no fields; the desired state holds them")
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

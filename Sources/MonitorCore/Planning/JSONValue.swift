@@ -35,7 +35,21 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Any encodable value as JSON.
     public init(encoding value: some Encodable) throws {
         let data = try JSONEncoder.canonical.encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        // JSONSerialization rather than `JSONDecoder` into `JSONValue`: decoding by trial
+        // (`try?` each type in turn) made planning 10,000 jobs take seconds.
+        self = JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    /// A value from `JSONSerialization`, telling booleans from numbers by their Objective-C type.
+    init(foundation value: Any) {
+        switch value {
+        case let string as String: self = .string(string)
+        case let number as NSNumber:
+            self = String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.doubleValue)
+        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
+        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(foundation:)))
+        default: self = .null
+        }
     }
 
     /// Compact JSON with sorted keys: `"0 2 * * *"`, `3`, `["a","b"]`, `{"team":"data"}`.

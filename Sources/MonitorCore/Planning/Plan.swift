@@ -58,8 +58,7 @@ public struct Plan: Sendable, Hashable, Codable {
         public var action: Action
         public var kind: Kind
         public var name: String
-        /// Field path → before and after; for `add` every field with `before` null, for
-        /// `remove` every field with `after` null.
+        /// For a `change`, field path → before and after; empty for `add` and `remove`.
         public var fields: [String: FieldChange]
         /// Set on an `add` of a job that was retired earlier: its history is kept.
         public var revives: Bool
