@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure: configuration model, loader, validator, diagnostics, durations, cron.
@@ -35,7 +38,27 @@ let package = Package(
             dependencies: [
                 "MonitorCore",
                 "MonitorStore",
+                "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // libcurl (SMTP and webhooks), through static inline typed wrappers of curl_easy_setopt.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The daemon's HTTP side: Hummingbird routes, JSON API, metrics, the embedded dashboard.
+        .target(
+            name: "MonitorWeb",
+            dependencies: [
+                "MonitorCore",
+                "MonitorStore",
+                "MonitorRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -46,6 +69,7 @@ let package = Package(
                 "MonitorCore",
                 "MonitorStore",
                 "MonitorRuntime",
+                "MonitorWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +87,13 @@ let package = Package(
         .testTarget(
             name: "MonitorRuntimeTests",
             dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore"]
+        ),
+        .testTarget(
+            name: "MonitorWebTests",
+            dependencies: [
+                "MonitorWeb", "MonitorRuntime", "MonitorStore", "MonitorCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "MonitorCLITests",

@@ -32,7 +32,9 @@ struct ScanCommand: ParsableCommand {
                 throw Output.fail("no active job named \"\(unknown)\" in \(store.path)")
             }
             let summary = try Scanner(store: store).scan(now: clock, jobs: jobs)
-            print(ScanReport.text(summary))
+            // Deliver what is due by the scan's clock, so that `--now` exercises retries too.
+            let delivery = try Notifier(store: store, sender: LiveAlertSender()).deliverDue(now: clock)
+            print(ScanReport.text(summary, delivery))
             for error in summary.errors { Output.error("monitor: job \(error.job): \(error.message)") }
         } catch let error as StoreError {
             throw Output.fail(error)
@@ -41,26 +43,32 @@ struct ScanCommand: ParsableCommand {
 }
 
 enum ScanReport {
-    static func text(_ summary: ScanSummary) -> String {
+    static func text(_ summary: ScanSummary, _ delivery: Notifier.Summary) -> String {
         let verdicts = summary.verdicts.keys.sorted().map { "\(summary.verdicts[$0]!) \($0)" }
         var parts = ["Scanned \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") at \(summary.clock)"]
         parts.append(verdicts.isEmpty ? "no new verdict" : verdicts.joined(separator: ", "))
         parts.append("\(summary.promoted) promoted")
+        if summary.notifications + delivery.delivered + delivery.retrying + delivery.gaveUp > 0 {
+            var told = ["\(delivery.delivered) notification\(delivery.delivered == 1 ? "" : "s") sent"]
+            if delivery.retrying > 0 { told.append("\(delivery.retrying) to retry") }
+            if delivery.gaveUp > 0 { told.append("\(delivery.gaveUp) given up") }
+            parts.append(told.joined(separator: ", "))
+        }
         if !summary.errors.isEmpty { parts.append("\(summary.errors.count) job error\(summary.errors.count == 1 ? "" : "s")") }
         return parts.joined(separator: "; ") + "."
     }
 }
 
 /// Logs go to standard error, one line each, so that standard output stays for results.
+/// `MONITOR_LOG_LEVEL` (debug, info, notice, warning, error) overrides the command's default:
+/// warning for one-shot commands, info for the daemon.
 enum LoggingSetup {
-    private static let once: Void = {
-        let level = ProcessInfo.processInfo.environment["MONITOR_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+    static func bootstrap(defaultLevel: Logger.Level = .warning) {
+        let level = ProcessInfo.processInfo.environment["MONITOR_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-    }()
-
-    static func bootstrap() { _ = once }
+    }
 }

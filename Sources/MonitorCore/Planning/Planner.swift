@@ -36,7 +36,7 @@ public enum Planner {
                 changes.append(Plan.Change(action: .add, kind: kind, name: key, fields: [:]))
             }
         }
-        for (key, value) in old where new[key] == nil {
+        for key in old.keys where new[key] == nil {
             changes.append(Plan.Change(action: .remove, kind: kind, name: key, fields: [:]))
         }
         return changes

@@ -10,13 +10,21 @@ public struct PromotedVersion: Sendable, Hashable {
     public var bytes: Int64
     /// Whether `current_version` now points at it.
     public var isCurrent: Bool
+    /// False when it is older than the `keepVersions` newest versions (a late arrival) and was
+    /// therefore deleted by retention right after being promoted.
+    public var isKept: Bool
+    /// Problems after the version was safely in place, such as an old version retention could
+    /// not delete: worth logging, not a reason to call the promotion failed.
+    public var warnings: [String]
 
-    public init(id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool) {
+    public init(id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool, isKept: Bool = true, warnings: [String] = []) {
         self.id = id
         self.path = path
         self.files = files
         self.bytes = bytes
         self.isCurrent = isCurrent
+        self.isKept = isKept
+        self.warnings = warnings
     }
 }
 

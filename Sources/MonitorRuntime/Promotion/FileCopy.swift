@@ -1,0 +1,125 @@
+import MonitorCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Copies one staged file into the version being built, hashing it on the way (one read of each
+/// byte), and checks it against what `STATUS.json` says.
+struct FileCopy {
+    let file: StatusReport.File
+    let hasher: ChunkHasher
+    /// For the hints in messages ("free space on the disk holding ...").
+    let jobFolder: String
+
+    /// Bytes copied since the last hint to the kernel to start writing them back, so that the
+    /// final `fsync` of a large file has little left to wait for.
+    private static let writebackStep = 16 << 20
+
+    private var source: String { "\(VersionName.stagingFolder)/\(file.path)" }
+
+    /// Copies `staging/<path>` to `<path>` in `tree`, flushed and with the source's permission
+    /// bits and modification time.
+    ///
+    /// - Returns: the number of bytes copied.
+    func copy(from staging: Int32, into tree: VersionTree) throws(PromotionFailure) -> Int64 {
+        do {
+            let input = try openSource(in: staging)
+            defer { close(input) }
+            let before = try SystemCall.status(of: input, path: source)
+            guard SystemCall.isRegularFile(before) else {
+                throw PromotionFailure.failed("\(source) is not a regular file; only regular files are promoted")
+            }
+            if let size = file.size, size != Int64(before.st_size) {
+                throw PromotionFailure.mismatch("\(source) is \(before.st_size) bytes, STATUS.json says \(size)")
+            }
+            let destination = "\(tree.label)/\(file.path)"
+            let (folder, name) = try tree.parent(of: file.path)
+            let output = try SystemCall.open(at: folder, name, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                             mode: 0o600, operation: "create", path: destination)
+            defer { close(output) }
+            _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
+
+            let (count, digest) = try transfer(from: input, to: output, destination: destination)
+            try finish(output, like: before, destination: destination)
+            try check(count: count, digest: digest, before: before, after: SystemCall.status(of: input, path: source))
+            return count
+        } catch let error as SystemCallError {
+            throw PromotionFailure(error, jobFolder: jobFolder)
+        } catch let error as PromotionFailure {
+            throw error
+        } catch {
+            throw PromotionFailure.failed("\(source): \(error)")
+        }
+    }
+
+    /// Opens the source one path component at a time without following symbolic links, so a
+    /// file or folder swapped for a link after the status file was checked is refused, not followed.
+    private func openSource(in staging: Int32) throws(SystemCallError) -> Int32 {
+        let parts = file.path.split(separator: "/").map(String.init)
+        var folder = staging
+        defer { if folder != staging { close(folder) } }
+        for part in parts.dropLast() {
+            let next = try SystemCall.openFolder(at: folder, part, path: source)
+            if folder != staging { close(folder) }
+            folder = next
+        }
+        // O_NONBLOCK: a FIFO swapped in must not block the scan waiting for a writer.
+        let input = try SystemCall.open(at: folder, parts.last ?? file.path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK, path: source)
+        _ = fcntl(input, F_SETFL, O_RDONLY)
+        return input
+    }
+
+    /// The copy loop: read a chunk, hand it to the hasher, write it while it is hashed.
+    private func transfer(from input: Int32, to output: Int32, destination: String) throws(SystemCallError) -> (Int64, String) {
+        var total: Int64 = 0
+        var unflushed = 0
+        do {
+            while true {
+                let buffer = hasher.nextBuffer()
+                let count = try SystemCall.read(input, into: buffer, path: source)
+                if count == 0 { break }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                hasher.submit(chunk)
+                try SystemCall.writeAll(output, chunk, path: destination)
+                total += Int64(count)
+                unflushed += count
+                if unflushed >= Self.writebackStep {
+                    Writeback.start(output, offset: total - Int64(unflushed), length: unflushed)
+                    unflushed = 0
+                }
+            }
+        } catch {
+            hasher.reset()
+            throw error
+        }
+        return (total, hasher.finish())
+    }
+
+    /// Gives the copy the source's permission bits (not its owner, nor set-id bits) and times, then flushes it.
+    private func finish(_ output: Int32, like source: stat, destination: String) throws(SystemCallError) {
+        guard fchmod(output, source.st_mode & 0o777) == 0 else {
+            throw SystemCallError(operation: "set the permissions of", path: destination, code: errno)
+        }
+        var times = [source.st_atim, source.st_mtim]
+        _ = futimens(output, &times)
+        try SystemCall.flush(output, path: destination)
+    }
+
+    private func check(count: Int64, digest: String, before: stat, after: stat) throws(PromotionFailure) {
+        if let size = file.size, count != size {
+            throw .mismatch("\(source): copied \(count) bytes, STATUS.json says \(size) (the file changed during the copy)")
+        }
+        if let expected = file.sha256 {
+            if digest != expected.lowercased() {
+                throw .mismatch("\(source): SHA-256 is \(digest), STATUS.json says \(expected)")
+            }
+            // The hash proves the copy is exactly the declared content, whatever happened to the source.
+            return
+        }
+        if count != Int64(before.st_size) || after.st_size != before.st_size
+            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
+            throw .failed("\(source) changed while it was being copied — the producer must write STATUS.json last, after its files")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import MonitorCore
+
+/// Promotion (SPEC §5): copies a verified backup from `staging/` into `versions/<id>/` and makes
+/// it `current_version`, so that a reader never sees a partial or mixed version and a crash at
+/// any moment leaves the previous version current.
+///
+/// Every method is synchronous and blocking (disk I/O, and waiting for another process's
+/// promotion of the same job): call it off the cooperative thread pool for long copies.
+public struct Promoter: Sendable {
+    public init() {}
+
+    /// `20261124T011745Z-9f86d0c1`: UTC finished_at (seconds) + first 8 hex of the status file's SHA-256.
+    ///
+    /// Ids sort chronologically as strings, which is how "newer" is decided.
+    public static func versionID(finishedAt: Date, statusSHA256: String) -> String {
+        VersionName.make(finishedAt: finishedAt, statusSHA256: statusSHA256)
+    }
+
+    /// Copies `report.files` from `<jobFolder>/staging/` into a temporary folder under
+    /// `<jobFolder>/versions/`, hashing each byte as it is copied, checks sizes and SHA-256s,
+    /// keeps `statusBytes` as `STATUS.json`, flushes everything and renames the folder to
+    /// `versions/<versionID>`. Then, if `versionID` is newer than the current version (or there
+    /// is none), switches `current_version` atomically, and deletes the versions beyond the
+    /// `keepVersions` newest (never the current one).
+    ///
+    /// A version already promoted under `versionID` with these very `statusBytes` (a scan that
+    /// stopped before recording it) is reused. Staging is never modified; sources are opened
+    /// without following symbolic links, and anything but a regular file is refused.
+    ///
+    /// - Returns: `.promoted`; `.mismatch` when a file's size or SHA-256 is not what the report
+    ///   says; `.failed` with a message for the operator on any I/O error. In the last two cases
+    ///   nothing is left behind and nothing already promoted is touched.
+    public func promote(report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int) -> PromotionResult {
+        guard VersionName.isVersionID(versionID) else {
+            return .failed(message: "\"\(versionID)\" is not a version id (like 20261124T011745Z-9f86d0c1)")
+        }
+        do {
+            guard let job = try JobFolder.open(jobFolder) else {
+                return .failed(message: "the job folder \(jobFolder) does not exist")
+            }
+            let promotion = Promotion(report: report, statusBytes: statusBytes, versionID: versionID,
+                                      keepVersions: keepVersions, job: job)
+            return .promoted(try promotion.run())
+        } catch {
+            return error.result
+        }
+    }
+
+    /// Removes leftovers of interrupted promotions (temporary folders under `versions/`, a
+    /// temporary link beside `current_version`) and repairs `current_version` when it is missing
+    /// or leads nowhere while complete versions exist, pointing it at the newest one.
+    ///
+    /// Call it before promoting into a job folder (the scanner does, for every job, every scan).
+    ///
+    /// - Returns: what it did, one sentence each, for the log; empty when there was nothing to do.
+    public func recover(jobFolder: String) -> [String] {
+        do {
+            return try JobFolder.open(jobFolder)?.recover() ?? []
+        } catch {
+            return ["could not open \(jobFolder) to clean up after interrupted promotions: \(error.message)"]
+        }
+    }
+
+    /// The id of the version `current_version` resolves to, if any.
+    public func currentVersionID(jobFolder: String) -> String? {
+        // Reading a link needs no lock: it is replaced atomically.
+        let fd = open(jobFolder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return JobFolder.currentVersionID(in: fd)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import MonitorCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One promotion of one status file into one job folder; see ``Promoter/promote(report:statusBytes:jobFolder:versionID:keepVersions:)``.
+struct Promotion {
+    let report: StatusReport
+    let statusBytes: Data
+    let versionID: String
+    let keepVersions: Int
+    let job: JobFolder
+
+    private var label: String { "\(VersionName.versionsFolder)/\(versionID)" }
+
+    func run() throws(PromotionFailure) -> PromotedVersion {
+        try checkListing()
+        guard let versions = try job.versions(create: true) else {
+            throw .failed("\(job.path)/versions could not be created")
+        }
+        var version: PromotedVersion
+        if let existing = try reuse(in: versions) {
+            version = existing
+        } else {
+            version = try build(in: versions)
+        }
+        version.isCurrent = try job.makeCurrentIfNewer(versionID)
+        let retention = job.applyRetention(keep: keepVersions)
+        version.isKept = !retention.deleted.contains(versionID)
+        version.warnings = retention.warnings
+        return version
+    }
+
+    /// Refuses a listing that cannot be laid out as a folder, whatever the status-file reader let through.
+    private func checkListing() throws(PromotionFailure) {
+        var seen = Set<String>()
+        for file in report.files {
+            let parts = file.path.split(separator: "/", omittingEmptySubsequences: false)
+            if file.path.hasPrefix("/") || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                throw .failed("\"\(file.path)\" is not a normalized path relative to staging/")
+            }
+            if file.path == VersionName.statusFile {
+                throw .failed("STATUS.json cannot be listed in files: the version folder keeps the status file under that name")
+            }
+            if !seen.insert(file.path).inserted {
+                throw .failed("staging/\(file.path) is listed twice in files")
+            }
+        }
+    }
+
+    /// Copies everything into a temporary folder, flushes it, and renames it into place. On any
+    /// failure the temporary folder is removed (or, if even that fails, left to ``JobFolder/recover()``).
+    private func build(in versions: Int32) throws(PromotionFailure) -> PromotedVersion {
+        let staging: Int32
+        do {
+            staging = try SystemCall.open(at: job.fd, VersionName.stagingFolder, flags: O_RDONLY | O_DIRECTORY, path: "staging/")
+        } catch {
+            throw PromotionFailure(error, jobFolder: job.path)
+        }
+        defer { close(staging) }
+        let temporary = VersionName.unique("\(VersionName.temporaryPrefix)\(versionID)-")
+        var bytes: Int64 = 0
+        do throws(any Error) {
+            try SystemCall.makeFolder(at: versions, temporary, path: "\(label)/")
+            let tree = VersionTree(root: try SystemCall.openFolder(at: versions, temporary, path: "\(label)/"), label: label)
+            bytes = try FileCopies(files: report.files, jobFolder: job.path).copy(from: staging, into: tree)
+            try writeStatus(into: tree.root)
+            try tree.flush()
+            tree.close()
+            try SystemCall.rename(at: versions, temporary, to: versionID, path: "\(label)/")
+            try SystemCall.flush(versions, path: "\(VersionName.versionsFolder)/")
+        } catch {
+            try? SystemCall.removeTree(at: versions, temporary, path: "versions/\(temporary)")
+            switch error {
+            case let error as PromotionFailure: throw error
+            case let error as SystemCallError: throw PromotionFailure(error, jobFolder: job.path)
+            default: throw .failed("\(label): \(error)")
+            }
+        }
+        return PromotedVersion(id: versionID, path: absolutePath, files: report.files.count, bytes: bytes, isCurrent: false)
+    }
+
+    private func writeStatus(into folder: Int32) throws(SystemCallError) {
+        let path = "\(label)/\(VersionName.statusFile)"
+        let fd = try SystemCall.open(at: folder, VersionName.statusFile, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                     mode: 0o644, operation: "create", path: path)
+        defer { close(fd) }
+        // withUnsafeBytes rethrows untyped errors; carry the typed one out by hand.
+        let failure = statusBytes.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> SystemCallError? in
+            do throws(SystemCallError) { try SystemCall.writeAll(fd, bytes, path: path) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        try SystemCall.flush(fd, path: path)
+    }
+
+    /// The version already promoted under this id — a scan that stopped after the rename but
+    /// before the ledger recorded it — checked to be this very status file and complete.
+    ///
+    /// Files are checked by type and size, not re-hashed: a version folder only gets its name
+    /// after its files were verified and flushed.
+    private func reuse(in versions: Int32) throws(PromotionFailure) -> PromotedVersion? {
+        do {
+            guard let info = try SystemCall.status(at: versions, versionID, path: label) else { return nil }
+            let moveAway = "move it away (or delete it) so that this status file can be promoted"
+            guard SystemCall.isFolder(info) else { throw PromotionFailure.failed("\(label) exists but is not a folder; \(moveAway)") }
+            let folder = try SystemCall.openFolder(at: versions, versionID, path: label)
+            defer { close(folder) }
+            guard try readStatus(in: folder) == statusBytes else {
+                throw PromotionFailure.failed("\(label) already exists with a different STATUS.json; \(moveAway)")
+            }
+            var bytes: Int64 = 0
+            for file in report.files {
+                let copy = try SystemCall.status(at: folder, file.path, path: "\(label)/\(file.path)")
+                guard let copy, SystemCall.isRegularFile(copy), file.size.map({ $0 == Int64(copy.st_size) }) ?? true else {
+                    throw PromotionFailure.failed("\(label) already exists but \(file.path) in it is missing or differs; \(moveAway)")
+                }
+                bytes += Int64(copy.st_size)
+            }
+            return PromotedVersion(id: versionID, path: absolutePath, files: report.files.count, bytes: bytes, isCurrent: false)
+        } catch let error as SystemCallError {
+            throw PromotionFailure(error, jobFolder: job.path)
+        } catch let error as PromotionFailure {
+            throw error
+        } catch {
+            throw .failed("\(label): \(error)")
+        }
+    }
+
+    /// The bytes of `STATUS.json` in `folder`, or nil when it is missing or larger than `statusBytes`.
+    private func readStatus(in folder: Int32) throws(SystemCallError) -> Data? {
+        let path = "\(label)/\(VersionName.statusFile)"
+        guard let info = try SystemCall.status(at: folder, VersionName.statusFile, path: path),
+              SystemCall.isRegularFile(info), Int(info.st_size) == statusBytes.count
+        else { return nil }
+        let fd = try SystemCall.open(at: folder, VersionName.statusFile, flags: O_RDONLY | O_NOFOLLOW, path: path)
+        defer { close(fd) }
+        var data = Data(count: statusBytes.count)
+        var filled = 0
+        let failure = data.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> SystemCallError? in
+            do throws(SystemCallError) {
+                while filled < buffer.count {
+                    let count = try SystemCall.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), path: path)
+                    if count == 0 { break }
+                    filled += count
+                }
+            } catch {
+                return error
+            }
+            return nil
+        }
+        if let failure { throw failure }
+        return filled == statusBytes.count ? data : nil
+    }
+
+    private var absolutePath: String {
+        URL(fileURLWithPath: job.path).appendingPathComponent(label).standardizedFileURL.path
+    }
+}

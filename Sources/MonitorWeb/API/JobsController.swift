@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import MonitorCore
+import MonitorRuntime
+import MonitorStore
+
+/// `/api/jobs`, `/api/jobs/{name}`, `/api/jobs/{name}/occurrences`, `/api/revisions` and
+/// `POST /api/scan` (SPEC §9), in the shapes of `monitor status --format json` (SPEC §8).
+struct JobsController<Context: RequestContext> {
+    let dependencies: WebDependencies
+    /// Largest `limit` accepted, so one request cannot ask for a job's whole history.
+    static var maximumLimit: Int { 1_000 }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("jobs", use: list)
+        group.get("jobs/:name", use: job)
+        group.get("jobs/:name/occurrences", use: occurrences)
+        group.get("revisions", use: revisions)
+        group.post("scan", use: scan)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let now = dependencies.clock()
+        if let cached = dependencies.jobsCache.document(at: now) { return .json(bytes: cached) }
+        let views = try await dependencies.reader.read { store throws(StoreError) in try store.jobViews(now: now) }
+        let bytes = Array(try JSONEncoder.api.encode(StatusDocument(generatedAt: now, jobs: views)))
+        dependencies.jobsCache.store(bytes, builtAt: now)
+        return .json(bytes: bytes)
+    }
+
+    @Sendable func job(_ request: Request, context: Context) async throws -> Response {
+        try .json(try await oneJob(request, context: context, defaultLimit: 50))
+    }
+
+    @Sendable func occurrences(_ request: Request, context: Context) async throws -> Response {
+        let view = try await oneJob(request, context: context, defaultLimit: 100)
+        return try .json(JobOccurrences(job: view.name, occurrences: view.occurrences ?? []))
+    }
+
+    @Sendable func revisions(_ request: Request, context: Context) async throws -> Response {
+        let limit = try Self.limit(request, default: 100)
+        let revisions = try await dependencies.reader.read { store throws(StoreError) in try store.revisions(limit: limit) }
+        return try .json(["revisions": revisions])
+    }
+
+    @Sendable func scan(_ request: Request, context: Context) async throws -> Response {
+        let summary: ScanSummary
+        do throws(StoreError) {
+            summary = try await dependencies.scans.scan()
+        } catch {
+            throw APIError(.internalServerError, "the scan failed: \(error.description)")
+        }
+        return try .json(summary)
+    }
+
+    private func oneJob(_ request: Request, context: Context, defaultLimit: Int) async throws -> JobView {
+        let name = try context.parameters.require("name")
+        let limit = try Self.limit(request, default: defaultLimit)
+        let now = dependencies.clock()
+        let views = try await dependencies.reader.read { store throws(StoreError) in
+            try store.jobViews(now: now, named: [name], occurrenceLimit: limit)
+        }
+        guard let view = views.first else { throw APIError(.notFound, "no active job named \"\(name)\"") }
+        return view
+    }
+
+    /// `?limit=N`: a whole number from 1 to `maximumLimit`; anything else is a 400.
+    static func limit(_ request: Request, default value: Int) throws(APIError) -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return value }
+        guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
+            throw APIError(.badRequest, "limit must be a whole number from 1 to \(maximumLimit), not \"\(text)\"")
+        }
+        return limit
+    }
+}
+
+/// `{"job":NAME,"occurrences":[...]}`, newest first.
+struct JobOccurrences: Encodable {
+    var job: String
+    var occurrences: [OccurrenceView]
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import MonitorCore
+import MonitorStore
+
+/// What the routes and services of the daemon share: one state, one scan coordinator, the
+/// applied settings as last read, the metrics registry, the environment (for the API token)
+/// and the clock, which tests pin.
+public struct WebDependencies: Sendable {
+    public let store: StateStore
+    public let settings: AppliedSettings
+    public let metrics: MonitorMetrics
+    public let jobsCache: JobsDocumentCache
+    public let scans: ScanCoordinator
+    public let environment: [String: String]
+    public let clock: @Sendable () -> Date
+    public let logger: Logger
+
+    /// Reads the applied settings once, then builds the shared parts.
+    public init(store: StateStore, environment: [String: String], clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "monitor.run")) throws(StoreError) {
+        self.store = store
+        self.settings = AppliedSettings(try AppliedSettings.read(from: store))
+        self.metrics = MonitorMetrics()
+        self.jobsCache = JobsDocumentCache()
+        self.scans = ScanCoordinator(store: store, settings: settings, metrics: metrics, jobsCache: jobsCache, clock: clock, logger: logger)
+        self.environment = environment
+        self.clock = clock
+        self.logger = logger
+    }
+
+    var reader: StateReader { StateReader(store: store) }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// The dashboard in a real browser: headless Chromium loads `/` from a running `monitor run`,
+/// lets the JavaScript fetch `/api/jobs`, and the test reads the resulting DOM.
+@Suite(.serialized) struct DashboardBrowserTests {
+    static let hostileDescription = "<img src=x onerror=alert(1)>"
+    static let hostileMessage = "<script>alert(1)</script>"
+
+    static let jobs = """
+          db:
+            description: "\(hostileDescription)"
+            destination: nas
+            schedule: "*/5 * * * *"
+            window: 1h
+            labels: {team: data}
+          web:
+            destination: nas
+            schedule: "*/5 * * * *"
+            window: 1h
+            labels: {team: web}
+        """
+
+    /// The DOM after the page's scripts ran (Chromium's virtual time lets the fetches finish).
+    static func dumpDOM(_ url: String, profile: URL) throws -> String {
+        let chromium = try programOnPath("chromium", installHint: "run scripts/setup-test-deps (apt-get install chromium)")
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/timeout"), [
+            "60", chromium.path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000", "--dump-dom", url,
+        ], environment: monitorBaseEnvironment.merging(["HOME": profile.path]) { _, b in b })
+        #expect(result.exit == 0, "chromium: \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test(.timeLimit(.minutes(3))) func jobsAndStatusesAppearAndHostileTextStaysText() throws {
+        let box = try BackupSandbox(jobs: Self.jobs)
+        try box.monitor(["apply"])
+        try box.stage("db", ["dump.sql": Data("select 1;\n".utf8)])
+        try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS"])
+        try FileManager.default.createDirectory(at: box.staging("web"), withIntermediateDirectories: true)
+        try box.monitor(["seal", "backups/web/staging", "--status", "FAILED", "--message", Self.hostileMessage])
+        let daemon = try DaemonProcess(in: box.root)
+        let profile = box.root.appendingPathComponent("chromium-profile")
+
+        let dom = try Self.dumpDOM(daemon.baseURL + "/", profile: profile)
+        #expect(dom.contains(#"data-job="db""#) && dom.contains(#"data-job="web""#), "the rows come from /api/jobs:\n\(dom)")
+        #expect(dom.contains(#"<span class="status s-SUCCESS">SUCCESS</span>"#))
+        #expect(dom.contains(#"<span class="status s-FAILED">FAILED</span>"#))
+        #expect(dom.contains("2 jobs: 1 SUCCESS, 1 FAILED"))
+        #expect(dom.contains("&lt;img src=x onerror=alert(1)&gt;"), "the description is shown as text")
+        #expect(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the status message is shown as text")
+        #expect(!dom.contains("<img"), "no element was injected")
+        #expect(!dom.contains("<script>alert"))
+        #expect(dom.contains(#"<option value="team=data">team=data</option>"#), "the label filter lists the labels")
+        #expect(dom.contains(#"id="token-form" class="token" hidden"#), "no token configured: the page does not ask for one")
+
+        // `?job=NAME`, the link alert e-mails carry, opens that job's occurrences.
+        let detail = try Self.dumpDOM(daemon.baseURL + "/?job=web", profile: profile)
+        let section = try #require(detail.range(of: #"id="detail""#).map { String(detail[$0.lowerBound...]) })
+        #expect(!section.hasPrefix(#"id="detail" class="detail" hidden"#), "the detail is open:\n\(section)")
+        #expect(section.contains(#"data-label="Message"><span class="message">&lt;script&gt;alert(1)&lt;/script&gt;</span>"#), "\(section)")
+        #expect(!detail.contains("<script>alert"))
+
+        #expect(daemon.terminate() == 0)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MonitorStore
+import Testing
+
+@testable import MonitorWeb
+
+/// `/healthz` with a pinned clock, `/metrics` series, the dashboard headers.
+@Suite struct HealthAndMetricsTests {
+    let fixture: WebFixture
+    init() throws { fixture = try WebFixture(scanInterval: 600) }
+
+    @Test func healthIs200WhileScansAreOnTimeAnd503After() async throws {
+        let last = try #require(try fixture.store.lastScan()).finishedAt
+        try await fixture.application().test(.router) { client in
+            fixture.clock.set(last.addingTimeInterval(1_200))  // exactly 2 × scan_interval
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try response.json()
+                #expect(body["status"] as? String == "ok")
+                #expect(body["scan_interval_seconds"] as? Int == 600)
+                #expect(body["age_seconds"] as? Int == 1_200)
+            }
+            fixture.clock.set(last.addingTimeInterval(1_201))
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(((try? response.json())?["status"] as? String)?.hasPrefix("stale") == true)
+            }
+        }
+    }
+
+    @Test func healthIs503BeforeTheFirstScan() async throws {
+        let path = fixture.root.appendingPathComponent("empty.sqlite").path
+        let store = try StateStore.open(path: path, create: true)
+        let app = buildApplication(try WebDependencies(store: store, environment: [:], clock: { Date() }), listen: .init(host: "127.0.0.1", port: 0))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect((try? response.json())?["status"] as? String == "no scan yet")
+            }
+        }
+    }
+
+    @Test func metricsHaveJobStatusLastSuccessScanAndNotificationSeries() async throws {
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/api/scan", method: .post) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = response.text
+                for line in [
+                    #"monitor_job_status{job="db",status="SUCCESS"} 1.0"#,
+                    #"monitor_job_status{job="db",status="FAILED"} 0.0"#,
+                    #"monitor_job_status{job="web",status="FAILED"} 1.0"#,
+                    #"monitor_job_status{job="idle",status="PENDING"} 1.0"#,
+                    #"monitor_job_last_success_timestamp_seconds{job="db"} 1795227000.0"#,
+                    "# TYPE monitor_scan_duration_seconds gauge",
+                    "monitor_notifications_sent_total 0",
+                    "monitor_notifications_failed_total 0",
+                ] {
+                    #expect(text.contains(line), "\(line)\n---\n\(text)")
+                }
+            }
+        }
+    }
+
+    @Test func aRetiredJobLeavesTheMetrics() async throws {
+        let dependencies = try fixture.dependencies()
+        let before = String(decoding: dependencies.metrics.render(jobs: try fixture.store.jobViews(now: fixture.clock.now)), as: UTF8.self)
+        #expect(before.contains(#"job="idle""#))
+        try fixture.apply(try WebFixture.jobs().filter { $0.name != "idle" }, apiTokenEnv: nil, scanInterval: 600, baseRevision: 1)
+        let after = String(decoding: dependencies.metrics.render(jobs: try fixture.store.jobViews(now: fixture.clock.now)), as: UTF8.self)
+        #expect(!after.contains(#"job="idle""#))
+        #expect(after.contains(#"job="db""#))
+    }
+
+    @Test func dashboardIsServedWithAStrictPolicy() async throws {
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'"))
+                #expect(!policy.contains("unsafe-inline"))
+                #expect(response.text.contains("<script src=\"/dashboard.js\""))
+            }
+            try await client.execute(uri: "/dashboard.js", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")
+                #expect(!response.text.contains("innerHTML"), "data is inserted with textContent only")
+            }
+        }
+    }
+}
