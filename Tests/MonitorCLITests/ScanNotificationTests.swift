@@ -104,4 +104,36 @@ import Testing
         #expect(mails.count == 1)
         #expect(mails.first?.headers["subject"]?.hasPrefix("[monitor] FAILED db") == true)
     }
+
+    @Test func aScanKilledInTheMiddleOfDeliveryNeitherLosesNorDuplicates() throws {
+        let server = try MailServer(arguments: ["--stall-data", "1"])
+        let root = try sandbox(port: server.port, caFile: server.certificate)
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try monitor(["apply", "--now", "2026-11-20T12:00:00Z"], in: root)
+        try seal("FAILED", finishedAt: "2026-11-21T01:10:00Z", in: root)
+
+        // The server takes the message but never answers DATA; the scan is killed meanwhile.
+        let scan = Process()
+        scan.executableURL = try MonitorExecutable.url()
+        scan.arguments = ["scan", "--now", "2026-11-21T01:15:00Z"]
+        scan.currentDirectoryURL = root
+        scan.environment = monitorBaseEnvironment.merging(secret) { _, added in added }
+        scan.standardOutput = FileHandle.nullDevice
+        scan.standardError = FileHandle.nullDevice
+        try scan.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !server.hasStalled, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(server.hasStalled)
+        kill(scan.processIdentifier, SIGKILL)
+        scan.waitUntilExit()
+        #expect(try server.received().isEmpty)
+
+        // After the restart the claim has lapsed: the alert goes out, once.
+        let again = try monitor(["scan", "--now", "2026-11-21T01:30:00Z"], in: root)
+        #expect(again.stdout.contains("1 notification sent"), "\(again.stdout)")
+        _ = try monitor(["scan", "--now", "2026-11-21T02:00:00Z"], in: root)
+        let mails = try server.received()
+        #expect(mails.count == 1)
+        #expect(mails.first?.headers["subject"]?.hasPrefix("[monitor] FAILED db") == true)
+    }
 }

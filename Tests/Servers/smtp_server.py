@@ -35,6 +35,8 @@ def parse_args():
     parser.add_argument("--reject", action="append", default=[], help="refuse this recipient with 550")
     parser.add_argument("--defer", action="append", default=[], help="refuse this recipient with 450 (try later)")
     parser.add_argument("--lifetime", type=float, default=120)
+    parser.add_argument("--stall-data", type=int, default=0,
+                        help="never answer the first N DATA commands (touching OUT.stalled), like a server that hangs mid-delivery")
     return parser.parse_args()
 
 
@@ -63,6 +65,7 @@ def describe(raw: bytes) -> dict:
 class Handler:
     def __init__(self, args):
         self.args = args
+        self.stalled = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.args.reject:
@@ -73,6 +76,10 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stalled < self.args.stall_data:
+            self.stalled += 1
+            open(self.args.out + ".stalled", "a").close()
+            await asyncio.sleep(3600)  # no reply: the message is never accepted
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,

@@ -12,7 +12,8 @@ final class MailServer {
     var certificate: URL { folder.appendingPathComponent("cert.pem") }
     private let process: Process
 
-    init() throws {
+    /// - Parameter arguments: extra options of `Tests/Servers/smtp_server.py`, e.g. `--stall-data 1`.
+    init(arguments extra: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let key = folder.appendingPathComponent("key.pem")
@@ -32,7 +33,7 @@ final class MailServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // --lifetime: the server stops by itself even if this test process dies.
         process.arguments = ["python3", script.path, "--mode", "starttls", "--cert", folder.appendingPathComponent("cert.pem").path, "--key", key.path,
-                             "--ready", ready.path, "--out", folder.appendingPathComponent("mail.jsonl").path, "--lifetime", "120"]
+                             "--ready", ready.path, "--out", folder.appendingPathComponent("mail.jsonl").path, "--lifetime", "120"] + extra
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle
         process.standardError = logHandle
@@ -67,6 +68,9 @@ final class MailServer {
         var headers: [String: String]
         var text: String?
     }
+
+    /// Whether the server has received a DATA command that it is leaving unanswered.
+    var hasStalled: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("mail.jsonl.stalled").path) }
 
     /// The messages accepted so far, oldest first.
     func received() throws -> [Mail] {
