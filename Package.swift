@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorStoreTests",
-            dependencies: ["MonitorStore", "MonitorCore"]
+            dependencies: ["MonitorStore", "MonitorCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "MonitorRuntimeTests",
@@ -92,6 +92,7 @@ let package = Package(
             name: "MonitorWebTests",
             dependencies: [
                 "MonitorWeb", "MonitorRuntime", "MonitorStore", "MonitorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
