@@ -44,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         do {
-            try await Daemon.run(dependencies, sender: LiveAlertSender(), listen: address)
+            try await Daemon.run(dependencies, transport: LiveTransport(), listen: address)
         } catch {
             throw Output.fail("the daemon stopped: \(error)")
         }

@@ -33,7 +33,7 @@ struct ScanCommand: ParsableCommand {
             }
             let summary = try Scanner(store: store).scan(now: clock, jobs: jobs)
             // Deliver what is due by the scan's clock, so that `--now` exercises retries too.
-            let delivery = try Notifier(store: store, sender: LiveAlertSender()).deliverDue(now: clock)
+            let delivery = try Notifier(store: store, transport: LiveTransport()).deliverDue(now: clock)
             print(ScanReport.text(summary, delivery))
             for error in summary.errors { Output.error("monitor: job \(error.job): \(error.message)") }
         } catch let error as StoreError {

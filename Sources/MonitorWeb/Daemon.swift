@@ -8,9 +8,9 @@ import ServiceLifecycle
 /// `ServiceGroup`. SIGTERM or SIGINT shuts them down gracefully — the server stops taking
 /// requests first, then a scan or delivery in progress finishes — and `run` returns.
 public enum Daemon {
-    public static func run(_ dependencies: WebDependencies, sender: any AlertSender, listen: ListenAddress) async throws {
+    public static func run(_ dependencies: WebDependencies, transport: any NotificationTransport, listen: ListenAddress) async throws {
         let logger = dependencies.logger
-        let notifier = NotifierService(store: dependencies.store, sender: sender, metrics: dependencies.metrics,
+        let notifier = NotifierService(store: dependencies.store, transport: transport, metrics: dependencies.metrics,
                                        clock: dependencies.clock, logger: logger)
         let scanner = ScanService(coordinator: dependencies.scans, settings: dependencies.settings, logger: logger)
         let server = buildApplication(dependencies, listen: listen)

@@ -3,31 +3,19 @@ import Logging
 import MonitorCore
 import MonitorStore
 
-/// How one delivery attempt ended.
-public enum DeliveryOutcome: Sendable, Hashable {
-    case delivered
-    /// `retryable` is false when trying again cannot help (authentication refused, recipient
-    /// rejected, a 4xx answer, a missing environment variable).
-    case failed(message: String, retryable: Bool)
-}
-
-/// Sends one alert through one route: e-mail or webhook in production, a recorder in tests.
-public protocol AlertSender: Sendable {
-    func send(_ alert: Alert, through route: AlertRoute, settings: Settings) -> DeliveryOutcome
-}
-
 /// Delivers the outbox: claims what is due, sends it, records the outcome. Failed attempts are
 /// retried with exponential backoff until a give-up horizon, then recorded as given up. A
 /// claimed row is sent by one deliverer only, so `monitor scan` and the daemon never both send it.
 public struct Notifier: Sendable {
     let store: StateStore
-    let sender: any AlertSender
+    let transport: any NotificationTransport
     let logger: Logger
     public var policy: RetryPolicy
 
-    public init(store: StateStore, sender: any AlertSender, policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "monitor.notify")) {
+    /// - Parameter transport: e-mail or webhook (`LiveTransport`) in production, a recorder in tests.
+    public init(store: StateStore, transport: any NotificationTransport, policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "monitor.notify")) {
         self.store = store
-        self.sender = sender
+        self.transport = transport
         self.policy = policy
         self.logger = logger
     }
@@ -59,20 +47,21 @@ public struct Notifier: Sendable {
                     summary.gaveUp += 1
                     continue
                 }
-                switch sender.send(entry.alert, through: route, settings: settings) {
-                case .delivered:
-                    try store.markDelivered(entry.id, at: now)
-                    summary.delivered += 1
-                    logger.info("notification delivered", metadata: metadata)
-                case .failed(let message, let retryable):
-                    let retryAt = retryable ? policy.nextAttempt(after: entry.attempts, now: now, createdAt: entry.createdAt) : nil
-                    let error = retryAt == nil && retryable
-                        ? "gave up after \(entry.attempts) attempts over \(TimeSpan(seconds: Int64(policy.horizon))): \(message)" : message
+                var failed: DeliveryError?
+                do { try transport.deliver(entry.alert, route: route, settings: settings) } catch { failed = error }
+                if let failure = failed {
+                    let retryAt = failure.retryable ? policy.nextAttempt(after: entry.attempts, now: now, createdAt: entry.createdAt) : nil
+                    let error = retryAt == nil && failure.retryable
+                        ? "gave up after \(entry.attempts) attempts over \(TimeSpan(seconds: Int64(policy.horizon))): \(failure.message)" : failure.message
                     try store.markFailed(entry.id, error: error, retryAt: retryAt, at: now)
                     if retryAt == nil { summary.gaveUp += 1 } else { summary.retrying += 1 }
                     logger.error("notification failed", metadata: metadata.merging([
-                        "error": "\(message)", "retry_at": "\(retryAt.map(Timestamp.string) ?? "never")",
+                        "error": "\(failure.message)", "retry_at": "\(retryAt.map(Timestamp.string) ?? "never")",
                     ]) { a, _ in a })
+                } else {
+                    try store.markDelivered(entry.id, at: now)
+                    summary.delivered += 1
+                    logger.info("notification delivered", metadata: metadata)
                 }
             }
         }

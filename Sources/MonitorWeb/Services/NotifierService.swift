@@ -4,7 +4,7 @@ import MonitorRuntime
 import MonitorStore
 import ServiceLifecycle
 
-/// Delivers the outbox every few seconds through the injected sender (e-mail and webhooks in
+/// Delivers the outbox every few seconds through the injected transport (e-mail and webhooks in
 /// production, a recorder in tests). A delivery round in progress finishes before shutdown.
 public struct NotifierService: Service {
     let notifier: Notifier
@@ -13,9 +13,9 @@ public struct NotifierService: Service {
     let clock: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: StateStore, sender: any AlertSender, metrics: MonitorMetrics, interval: Duration = .seconds(5),
+    public init(store: StateStore, transport: any NotificationTransport, metrics: MonitorMetrics, interval: Duration = .seconds(5),
                 clock: @escaping @Sendable () -> Date, logger: Logger) {
-        self.notifier = Notifier(store: store, sender: sender, logger: logger)
+        self.notifier = Notifier(store: store, transport: transport, logger: logger)
         self.metrics = metrics
         self.interval = interval
         self.clock = clock

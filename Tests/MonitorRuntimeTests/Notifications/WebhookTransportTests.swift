@@ -105,7 +105,6 @@ import Testing
     @Test func cancellingTheTaskAbortsATransferOnItsOwnThread() async throws {
         let receiver = try TestServer.webhookReceiver()
         let route = Samples.webhookRoute(.url(receiver.httpURL("/hang")))
-        let started = Date()
         let delivery = Task { () -> DeliveryError? in
             do throws(DeliveryError) {
                 try await Samples.transport(total: 30).deliverOnOwnThread(Samples.alert(), route: route, settings: Samples.settings)
@@ -118,8 +117,8 @@ import Testing
         delivery.cancel()
         let error = try #require(await delivery.value)
         #expect(error.message == "delivery to 127.0.0.1:\(receiver.port) was cancelled (monitor is stopping)")
+        // The message tells a cancelled transfer from the 30 s timeout, so no clock is read:
+        // a wall-clock bound was flaky on a loaded two-core machine.
         #expect(error.retryable)
-        // Well before the 30 s timeout, with room for a busy two-core machine.
-        #expect(Date().timeIntervalSince(started) < 15)
     }
 }

@@ -8,17 +8,17 @@ import Testing
 
 private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
-/// A sender that records what it is asked to send and answers from a script.
-final class RecordingSender: AlertSender, Sendable {
+/// A transport that records what it is asked to deliver and fails from a script.
+final class RecordingTransport: NotificationTransport, Sendable {
     let sent = Mutex<[String]>([])
-    let script: Mutex<[DeliveryOutcome]>
+    /// One entry per attempt, in order: `nil` delivers, an error fails; delivers once exhausted.
+    let script: Mutex<[DeliveryError?]>
 
-    init(_ script: [DeliveryOutcome] = []) { self.script = Mutex(script) }
+    init(_ script: [DeliveryError?] = []) { self.script = Mutex(script) }
 
-    func send(_ alert: Alert, through route: AlertRoute, settings: Settings) -> DeliveryOutcome {
-        let outcome = script.withLock { $0.isEmpty ? .delivered : $0.removeFirst() }
-        if outcome == .delivered { sent.withLock { $0.append("\(route.name) \(alert.event.rawValue) \(alert.job)") } }
-        return outcome
+    func deliver(_ alert: Alert, route: AlertRoute, settings: Settings) throws(DeliveryError) {
+        if let failure = script.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+        sent.withLock { $0.append("\(route.name) \(alert.event.rawValue) \(alert.job)") }
     }
 }
 
@@ -47,8 +47,8 @@ final class RecordingSender: AlertSender, Sendable {
 
     @Test func aDeadServerDelaysDeliveryButLosesNothingAndSendsOnce() throws {
         try enqueue("k1", at: "2026-11-21T05:00:00Z")
-        let sender = RecordingSender([.failed(message: "connection refused", retryable: true), .failed(message: "connection refused", retryable: true)])
-        let notifier = Notifier(store: store, sender: sender)
+        let sender = RecordingTransport([DeliveryError("connection refused", retryable: true), DeliveryError("connection refused", retryable: true)])
+        let notifier = Notifier(store: store, transport: sender)
         #expect(try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")).retrying == 1)
         // Not due again before the backoff (30 s, then 60 s).
         #expect(try notifier.deliverDue(now: at("2026-11-21T05:00:29Z")) == Notifier.Summary())
@@ -63,21 +63,21 @@ final class RecordingSender: AlertSender, Sendable {
     @Test func theSameKeyIsNeverQueuedTwice() throws {
         try enqueue("same", at: "2026-11-21T05:00:00Z")
         try enqueue("same", at: "2026-11-21T05:15:00Z")
-        let sender = RecordingSender()
-        #expect(try Notifier(store: store, sender: sender).deliverDue(now: at("2026-11-21T06:00:00Z")).delivered == 1)
+        let sender = RecordingTransport()
+        #expect(try Notifier(store: store, transport: sender).deliverDue(now: at("2026-11-21T06:00:00Z")).delivered == 1)
     }
 
     @Test func aFailureThatRetryingCannotHelpIsGivenUpAtOnce() throws {
         try enqueue("k2", at: "2026-11-21T05:00:00Z")
-        let sender = RecordingSender([.failed(message: "authentication failed for user monitor (535)", retryable: false)])
-        #expect(try Notifier(store: store, sender: sender).deliverDue(now: at("2026-11-21T05:00:00Z")).gaveUp == 1)
+        let sender = RecordingTransport([DeliveryError("authentication failed for user monitor (535)", retryable: false)])
+        #expect(try Notifier(store: store, transport: sender).deliverDue(now: at("2026-11-21T05:00:00Z")).gaveUp == 1)
         #expect(try store.outboxCounts() == (pending: 0, delivered: 0, failed: 1))
     }
 
     @Test func aNotificationIsGivenUpPastTheHorizon() throws {
         try enqueue("k3", at: "2026-11-21T05:00:00Z")
-        let sender = RecordingSender(Array(repeating: .failed(message: "timed out", retryable: true), count: 100))
-        let notifier = Notifier(store: store, sender: sender)
+        let sender = RecordingTransport(Array(repeating: DeliveryError("timed out", retryable: true), count: 100))
+        let notifier = Notifier(store: store, transport: sender)
         var now = at("2026-11-21T05:00:00Z")
         var gaveUp = 0
         for _ in 0..<200 where gaveUp == 0 {
@@ -91,8 +91,8 @@ final class RecordingSender: AlertSender, Sendable {
 
     @Test func twoDeliverersAtOnceSendEachNotificationOnce() async throws {
         for index in 0..<40 { try enqueue("c\(index)", at: "2026-11-21T05:00:00Z") }
-        let sender = RecordingSender()
-        let notifier = Notifier(store: store, sender: sender)
+        let sender = RecordingTransport()
+        let notifier = Notifier(store: store, transport: sender)
         async let first = Task.detached { try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")) }.value
         async let second = Task.detached { try notifier.deliverDue(now: at("2026-11-21T05:00:00Z")) }.value
         let total = try await first.delivered + second.delivered
