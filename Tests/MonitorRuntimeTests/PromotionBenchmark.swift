@@ -10,7 +10,12 @@ import Glibc
 // Not a timed test: a harness that measures promotion against `cp` and `cp` + `sha256sum` of the
 // same files, run only when asked, in a release build:
 //
-//   MONITOR_PROMOTION_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing --filter PromotionBenchmark
+//   swift build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-release
+//   MONITOR_PROMOTION_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing --scratch-path .build-release \
+//       --skip-build --filter PromotionBenchmark
+//
+// (-enable-testing because other test files use @testable imports.) Run it on a quiet machine:
+// it prints the load average and, next to wall-clock times, the CPU time of each contender.
 //
 // Optional: MONITOR_PROMOTION_BENCHMARK_MIB (total size, default 512), _FILES (default 8),
 // _DIR (a folder on the file system to measure, default the temporary folder), _ROUNDS (default 3).
@@ -64,6 +69,9 @@ struct PromotionBenchmark {
 
         var load = [Double](repeating: 0, count: 3)
         _ = getloadavg(&load, 3)
+        for (name, samples) in timings.sorted(by: { $0.key < $1.key }) {
+            print("  rounds \(name): " + samples.map { String(format: "%.2f/%.2f", $0.wall, $0.cpu) }.joined(separator: " "))
+        }
         let median = timings.mapValues { samples in
             Sample(wall: samples.map(\.wall).sorted()[samples.count / 2], cpu: samples.map(\.cpu).sorted()[samples.count / 2])
         }

@@ -15,9 +15,14 @@ struct PromotionFaultTests {
     /// A job with one good version already current, and the next backup staged.
     private func jobWithCurrentVersion() throws -> (PromotionJob, previous: StagedBackup) {
         let job = try PromotionJob()
-        let previous = try job.stage([("dump.sql.gz", randomBytes(1000))], finishedAt: 0)
-        try #require(job.promoted(previous) != nil)
-        return (job, previous)
+        do {
+            let previous = try job.stage([("dump.sql.gz", randomBytes(1000))], finishedAt: 0)
+            try #require(job.promoted(previous) != nil)
+            return (job, previous)
+        } catch {
+            job.remove()  // the caller's defer is not in place yet
+            throw error
+        }
     }
 
     /// The previous version is still current and sound, and no temporary folder or link remains.
@@ -61,6 +66,22 @@ struct PromotionFaultTests {
 
         #expect(job.promote(next) == .failed(message:
             "staging/b.sql vanished before it could be copied — the producer must not delete or rename files listed in STATUS.json"))
+        expectUnharmed(job, previous: previous)
+    }
+
+    @Test("with several bad files, the first in the report's order is the one reported, whatever finishes first")
+    func firstFailureInReportOrder() throws {
+        let (job, previous) = try jobWithCurrentVersion()
+        defer { job.remove() }
+        var next = try job.stage([("big.sql", randomBytes(6 << 20)), ("gone.sql", Data("g".utf8)), ("small.sql", Data("s".utf8))], finishedAt: 60)
+        next.report.files[0].sha256 = String(repeating: "0", count: 64)
+        try FileManager.default.removeItem(at: job.staging.appendingPathComponent("gone.sql"))
+
+        guard case .mismatch(let message) = job.promote(next) else {
+            Issue.record("expected the mismatch of big.sql, the first file listed")
+            return
+        }
+        #expect(message.hasPrefix("staging/big.sql: SHA-256 is "))
         expectUnharmed(job, previous: previous)
     }
 

@@ -44,6 +44,28 @@ struct PromotionTests {
         #expect(job.leftovers.isEmpty)
     }
 
+    @Test("staging on another file system is copied by reading and writing, verified the same way",
+          .enabled(if: TemporaryMount.isAllowed, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
+    func copiesAcrossFileSystems() throws {
+        let job = try PromotionJob()
+        defer { job.remove() }
+        // The kernel will not copy_file_range from a tmpfs to the temporary folder's file system.
+        let mount = try TemporaryMount(tmpfsAt: job.staging.path, size: "16m")
+        defer { mount.unmount() }
+        let dump = randomBytes(5 << 20 + 7)
+        let backup = try job.stage([("dump.sql.gz", dump), ("globals/roles.sql", Data("CREATE ROLE app;\n".utf8))])
+
+        try #require(job.promoted(backup) != nil)
+
+        #expect(FileManager.default.contents(atPath: "\(job.current)/dump.sql.gz") == dump)
+        #expect(versionProblems(jobFolder: job.folder, id: backup.versionID).isEmpty)
+        var tampered = try job.stage([("dump.sql.gz", dump)], finishedAt: 60)
+        tampered.report.files[0].sha256 = String(repeating: "0", count: 64)
+        #expect(job.promote(tampered) == .mismatch(message:
+            "staging/dump.sql.gz: SHA-256 is \(FileSHA256.hex(of: dump)), STATUS.json says \(String(repeating: "0", count: 64))"))
+        #expect(job.currentID == backup.versionID && job.leftovers.isEmpty)
+    }
+
     @Test("permission bits and modification times are kept; staging is left exactly as it was")
     func keepsModesAndLeavesStagingAlone() throws {
         let job = try PromotionJob()

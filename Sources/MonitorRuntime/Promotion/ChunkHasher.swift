@@ -3,12 +3,11 @@ import Dispatch
 
 /// SHA-256 of a stream of chunks, computed on another thread while the caller writes them.
 ///
-/// Hashing is the slowest step of a copy (about 1.4 GB/s per core with SHA-NI, against several
+/// Hashing is the slowest step of a copy (about 1.3 GB/s per core with SHA-NI, against several
 /// GB/s for moving bytes through the page cache), so it runs on a serial queue — in submission
-/// order — while the calling thread reads the next chunk and writes this one. The caller fills
-/// the buffers handed out by ``nextBuffer()`` round-robin; a buffer is handed out again only
-/// after its previous chunk has been hashed, so each byte is read from the source exactly once
-/// and no chunk is copied in memory.
+/// order — while the calling thread copies the next chunk. The caller fills the buffers handed
+/// out by ``nextBuffer()`` round-robin; a buffer is handed out again only after its previous
+/// chunk has been hashed, so no chunk is copied in memory for the hasher's sake.
 ///
 /// Not thread-safe: one owner calls every method. The hashing state is touched only on `queue`.
 final class ChunkHasher: @unchecked Sendable {

@@ -4,8 +4,8 @@ import MonitorCore
 import Glibc
 #endif
 
-/// Copies one staged file into the version being built, hashing it on the way (one read of each
-/// byte), and checks it against what `STATUS.json` says.
+/// Copies one staged file into the version being built, hashing it on the way (each byte of the
+/// source is read once), and checks it against what `STATUS.json` says.
 struct FileCopy {
     let file: StatusReport.File
     let hasher: ChunkHasher
@@ -17,6 +17,8 @@ struct FileCopy {
     private static let writebackStep = 16 << 20
 
     private var source: String { "\(VersionName.stagingFolder)/\(file.path)" }
+    /// Whether there is a SHA-256 to check; without one the copy is not hashed at all.
+    private var isVerified: Bool { file.sha256 != nil }
 
     /// Copies `staging/<path>` to `<path>` in `tree`, flushed and with the source's permission
     /// bits and modification time.
@@ -35,7 +37,7 @@ struct FileCopy {
             }
             let destination = "\(tree.label)/\(file.path)"
             let (folder, name) = try tree.parent(of: file.path)
-            let output = try SystemCall.open(at: folder, name, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+            let output = try SystemCall.open(at: folder, name, flags: O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
                                              mode: 0o600, operation: "create", path: destination)
             defer { close(output) }
             _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
@@ -70,22 +72,50 @@ struct FileCopy {
         return input
     }
 
-    /// The copy loop: read a chunk, hand it to the hasher, write it while it is hashed.
+    /// The copy loop. Where the kernel can copy between the two files, it does (cheaper, and a
+    /// clone or a server-side copy where the file system allows), and each chunk of the copy is
+    /// read back and hashed while the next one is copied: the hash is then that of the bytes in
+    /// the version itself. Otherwise each chunk is read from staging, handed to the hasher, and
+    /// written while it is hashed. Either way each byte of the source is read once.
     private func transfer(from input: Int32, to output: Int32, destination: String) throws(SystemCallError) -> (Int64, String) {
         var total: Int64 = 0
         var unflushed = 0
-        do {
+        var inKernel = true
+        do throws(SystemCallError) {
             while true {
                 let buffer = hasher.nextBuffer()
-                let count = try SystemCall.read(input, into: buffer, path: source)
+                var count = 0
+                if inKernel {
+                    switch KernelCalls.copy(from: input, to: output, count: buffer.count) {
+                    case .success(let copied):
+                        count = copied
+                        // Without a SHA-256 to check (verify: none) there is nothing to read back.
+                        if count > 0 && isVerified {
+                            try SystemCall.read(output, at: total, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]), path: destination)
+                            hasher.submit(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                        }
+                    case .failure(let error):
+                        // ENOSPC, EFBIG, EDQUOT are about the copy's side; anything else could be either.
+                        let full = [ENOSPC, EFBIG, EDQUOT].contains(error.code)
+                        throw SystemCallError(operation: full ? "write" : "copy", path: full ? destination : source, code: error.code)
+                    case nil:
+                        // Both files' offsets are where the kernel stopped: carry on by hand from there.
+                        inKernel = false
+                    }
+                }
+                if !inKernel {
+                    count = try SystemCall.read(input, into: buffer, path: source)
+                    if count > 0 {
+                        let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                        if isVerified { hasher.submit(chunk) }
+                        try SystemCall.writeAll(output, chunk, path: destination)
+                    }
+                }
                 if count == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-                hasher.submit(chunk)
-                try SystemCall.writeAll(output, chunk, path: destination)
                 total += Int64(count)
                 unflushed += count
                 if unflushed >= Self.writebackStep {
-                    Writeback.start(output, offset: total - Int64(unflushed), length: unflushed)
+                    KernelCalls.startWriteback(output, offset: total - Int64(unflushed), length: unflushed)
                     unflushed = 0
                 }
             }
@@ -93,7 +123,7 @@ struct FileCopy {
             hasher.reset()
             throw error
         }
-        return (total, hasher.finish())
+        return (total, isVerified ? hasher.finish() : "")
     }
 
     /// Gives the copy the source's permission bits (not its owner, nor set-id bits) and times, then flushes it.

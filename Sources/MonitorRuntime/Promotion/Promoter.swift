@@ -18,7 +18,9 @@ public struct Promoter: Sendable {
     }
 
     /// Copies `report.files` from `<jobFolder>/staging/` into a temporary folder under
-    /// `<jobFolder>/versions/`, hashing each byte as it is copied, checks sizes and SHA-256s,
+    /// `<jobFolder>/versions/` (two files at a time; in the kernel with `copy_file_range(2)` where
+    /// it can, the copy then hashed chunk by chunk as it is written; by read(2)/write(2) with the
+    /// hash computed on the way otherwise — each byte of staging is read once), checks sizes and SHA-256s,
     /// keeps `statusBytes` as `STATUS.json`, flushes everything and renames the folder to
     /// `versions/<versionID>`. Then, if `versionID` is newer than the current version (or there
     /// is none), switches `current_version` atomically, and deletes the versions beyond the

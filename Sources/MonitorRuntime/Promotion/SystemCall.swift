@@ -57,6 +57,21 @@ enum SystemCall {
         }
     }
 
+    /// Fills `buffer` from `fd` at `offset`, across short reads; fails if the file ends first.
+    static func read(_ fd: Int32, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(SystemCallError) {
+        var filled = 0
+        while filled < buffer.count {
+            let count = pread(fd, buffer.baseAddress! + filled, buffer.count - filled, Int(offset) + filled)
+            if count > 0 {
+                filled += count
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                throw SystemCallError(operation: "read back", path: path, code: count == 0 ? EIO : errno)
+            }
+        }
+    }
+
     /// Writes every byte of `buffer`, across short writes.
     static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(SystemCallError) {
         var offset = 0
