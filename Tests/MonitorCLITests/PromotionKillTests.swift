@@ -11,14 +11,7 @@ import Glibc
 
 @Suite struct PromotionKillTests {
     @Test func aScanKilledAtRandomMomentsNeverLeavesCurrentVersionIncomplete() throws {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-            """)
-        defer { try? FileManager.default.removeItem(at: box.root) }
-        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
+        let box = try BackupSandbox.dailyJob()
         let dump = try #require(FileHandle(forReadingAtPath: "/dev/urandom")?.readData(ofLength: 64 << 20))
         try box.stage("db", ["dump.sql.gz": dump, "globals/roles.sql": Data("CREATE ROLE app;\n".utf8)])
         try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-21T02:00:00Z"])

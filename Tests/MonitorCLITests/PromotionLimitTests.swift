@@ -8,14 +8,7 @@ import Testing
 
 @Suite struct PromotionLimitTests {
     @Test func aWriteRefusedByTheFileSizeLimitFailsThePromotionAndTheNextScanRetries() throws {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-            """)
-        defer { try? FileManager.default.removeItem(at: box.root) }
-        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
+        let box = try BackupSandbox.dailyJob()
         try box.stage("db", ["dump.sql.gz": Data(repeating: 1, count: 1000)])
         try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-21T02:10:00Z"])
         try box.monitor(["scan", "--now", "2026-11-21T02:30:00Z"])

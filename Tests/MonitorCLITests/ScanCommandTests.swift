@@ -3,17 +3,8 @@ import Testing
 
 /// `seal` → `scan --now` → `status --format json`, end to end with the built executable.
 @Suite struct ScanCommandTests {
-    static let dailyJob = """
-          db:
-            destination: nas
-            schedule: "0 2 * * *"
-            window: 3h
-        """
-
     func sandbox(keepVersions: Int = 3) throws -> BackupSandbox {
-        let box = try BackupSandbox(jobs: Self.dailyJob, keepVersions: keepVersions)
-        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
-        return box
+        try BackupSandbox.dailyJob(keepVersions: keepVersions)
     }
 
     @Test func aSealedBackupIsPromotedVerifiedAndScanningAgainChangesNothing() throws {

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A temporary folder with a configuration, a state and a destination, driven through the
-/// built `monitor` executable as an operator and a producer would.
-struct BackupSandbox {
+/// built `monitor` executable as an operator and a producer would. The folder goes with it.
+final class BackupSandbox {
     let root: URL
     var backups: URL { root.appendingPathComponent("backups") }
 
@@ -22,6 +22,23 @@ struct BackupSandbox {
         jobs:
         \(jobs)
         """.write(to: root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// A daily job `db` (02:00 UTC, 3 h window) on destination `nas`, applied on 2026-11-20 at
+    /// noon, so the first expected run is the night of the 21st.
+    static func dailyJob(keepVersions: Int = 3) throws -> BackupSandbox {
+        let box = try BackupSandbox(jobs: """
+              db:
+                destination: nas
+                schedule: "0 2 * * *"
+                window: 3h
+            """, keepVersions: keepVersions)
+        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
+        return box
     }
 
     @discardableResult
