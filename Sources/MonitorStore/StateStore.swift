@@ -6,7 +6,7 @@ import MonitorCore
 /// the notification outbox. One value wraps the GRDB writer; every access goes through it.
 public struct StateStore: Sendable {
     let writer: any DatabaseWriter
-    /// Where the state lives, for messages; `:memory:` for a test store.
+    /// Where the state lives, for messages.
     public let path: String
 
     /// How long a writer waits for another process's write lock before failing. `apply` and a
@@ -51,15 +51,6 @@ public struct StateStore: Sendable {
             throw .unreadable(path: path, reason: Self.reason(error))
         }
         let store = StateStore(writer: pool, path: path)
-        try store.prepare()
-        return store
-    }
-
-    /// An empty state in memory, for tests.
-    public static func inMemory() throws(StoreError) -> StateStore {
-        let queue: DatabaseQueue
-        do { queue = try DatabaseQueue() } catch { throw .database(Self.reason(error)) }
-        let store = StateStore(writer: queue, path: ":memory:")
         try store.prepare()
         return store
     }
