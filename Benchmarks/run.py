@@ -1,0 +1,731 @@
+#!/usr/bin/env python3
+"""Benchmark harness for `monitor` (issue 8): each scenario against a baseline measured in the same run.
+
+It builds the release product (unless --monitor names a binary), generates its own data in a
+temporary folder, runs every scenario several times after one unmeasured warm-up run of each
+contender, and prints a Markdown table (median and min, peak memory, ratio, target, met/missed).
+A full run also writes docs/performance.md. See `Benchmarks/README.md`.
+
+Standard library only, plus PyYAML with its libyaml C loader for the `check` baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ["check", "apply", "scan", "promotion", "api", "memory"]
+MiB = 1 << 20
+
+# Sizes: (check jobs, plan+apply jobs, scan jobs, promotion MiB, promotion files, api jobs, memory jobs, repetitions, wrk seconds)
+SIZES = {
+    "smoke": dict(check_jobs=50, apply_jobs=50, scan_jobs=40, promotion_mib=8, promotion_files=8, api_jobs=20,
+                  memory_jobs=40, repeat=2, wrk_seconds=1),
+    "small": dict(check_jobs=1000, apply_jobs=1000, scan_jobs=1000, promotion_mib=128, promotion_files=8, api_jobs=1000,
+                  memory_jobs=1000, repeat=3, wrk_seconds=5),
+    "full": dict(check_jobs=10000, apply_jobs=10000, scan_jobs=10000, promotion_mib=1024, promotion_files=8, api_jobs=1000,
+                 memory_jobs=10000, repeat=5, wrk_seconds=10),
+}
+
+
+class BenchError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------------------------
+# Running and measuring commands
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_kib: int
+    user: float
+    system: float
+    stdout: str
+
+
+def run(argv: list[str] | str, *, cwd: Path | None = None, env: dict | None = None, shell: bool = False,
+        check: bool = True, capture: bool = False) -> Run:
+    """Runs a setup command (not measured for memory) to its end; fails with its standard error."""
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, shell=shell, stdout=out, stderr=subprocess.PIPE,
+                               executable="/bin/bash" if shell else None)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    if check and process.returncode != 0:
+        shown = argv if isinstance(argv, str) else " ".join(map(str, argv))
+        raise BenchError(f"command failed ({process.returncode}): {shown}\n{(stderr or b'').decode(errors='replace')[-2000:]}")
+    return Run(seconds, 0, 0.0, 0.0, (stdout or b"").decode(errors="replace"))
+
+
+def measured(argv: list[str] | str, *, cwd: Path | None = None, env: dict | None = None, shell: bool = False) -> Run:
+    """Like `run`, but reaps the child itself with os.wait4 to read its own peak RSS and CPU time.
+
+    For a shell pipeline (`shell=True`), ru_maxrss is that of the largest process in the
+    tree that was waited for (Linux reports the maximum over reaped descendants)."""
+    stderr_file = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, shell=shell, stdout=subprocess.DEVNULL, stderr=stderr_file,
+                               executable="/bin/bash" if shell else None)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        stderr_file.seek(0)
+        shown = argv if isinstance(argv, str) else " ".join(map(str, argv))
+        raise BenchError(f"command failed ({process.returncode}): {shown}\n{stderr_file.read().decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_maxrss, usage.ru_utime, usage.ru_stime, "")
+
+
+@dataclass
+class Samples:
+    runs: list[Run] = field(default_factory=list)
+
+    def add(self, r: Run) -> None:
+        self.runs.append(r)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def min(self) -> float:
+        return min(r.seconds for r in self.runs)
+
+    @property
+    def max_rss_mib(self) -> float:
+        return max(r.max_rss_kib for r in self.runs) / 1024
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(r.user + r.system for r in self.runs)
+
+    def text(self) -> str:
+        return f"{fmt_s(self.median)} (min {fmt_s(self.min)}; CPU {fmt_s(self.cpu_median)})"
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def combined(*parts: Run) -> Run:
+    return Run(sum(p.seconds for p in parts), max(p.max_rss_kib for p in parts), sum(p.user for p in parts),
+               sum(p.system for p in parts), "")
+
+
+@dataclass
+class Row:
+    scenario: str
+    product: str
+    memory: str
+    baseline: str
+    ratio: str
+    target: str
+    met: bool | None  # None: informational, no target
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Generated data
+
+
+SCHEDULES = [
+    ("0 2 * * *", "3h"), ("30 1 * * *", "2h"), ("15 */6 * * *", "1h30m"), ("@daily", "6h"),
+    ("0 3 * * MON", "4h"), ("45 23 * * 1-5", "2h"), ("@weekly", "12h"), ("10 4 1 * *", "1d"),
+    ("*/30 * * * *", "20m"), ("0 */2 * * *", "1h"),
+]
+TIMEZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
+TEAMS = ["data", "web", "infra", "billing", "search", "mobile", "ml", "security"]
+ENVS = ["prod", "staging", "dev"]
+
+
+def job_name(i: int) -> str:
+    return f"job-{i:05d}"
+
+
+def write_config(folder: Path, jobs: int, *, destinations: int = 10, routes: bool = True,
+                 scan_interval: str = "15m") -> Path:
+    """A configuration of `jobs` jobs spread over destinations, schedules, timezones and labels."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["version: 1", "", "settings:", "  state: state.sqlite", f"  scan_interval: {scan_interval}",
+             "  timezone: UTC", "", "destinations:"]
+    for d in range(destinations):
+        (folder / "backups" / f"d{d}").mkdir(parents=True, exist_ok=True)
+        lines += [f"  nas-{d}:", f"    path: backups/d{d}", f"    keep_versions: {2 + d % 3}"]
+    if routes:
+        lines += ["", "alert_routes:",
+                  "  ops-email:", "    email:", "      to: [ops@example.com, oncall@example.com]",
+                  "      from: monitor@example.com", "      smtp_url: smtp://127.0.0.1:2525", "      tls: none",
+                  "    on: [FAILED, MISSING, HASH_MISMATCH]", "    repeat_interval: 12h",
+                  "  chat:", "    webhook:", "      url: http://127.0.0.1:9/hook", "      format: slack",
+                  "    on: [FAILED, MISSING]"]
+    lines += ["", "jobs:"]
+    for i in range(jobs):
+        schedule, window = SCHEDULES[i % len(SCHEDULES)]
+        lines += [f"  {job_name(i)}:", f"    destination: nas-{i % destinations}", f'    schedule: "{schedule}"',
+                  f"    window: {window}"]
+        if i % 3 == 0:
+            lines.append(f"    timezone: {TIMEZONES[i % len(TIMEZONES)]}")
+        if i % 7 == 0:
+            lines.append("    verify: none")
+        if routes and i % 4 == 0:
+            lines.append("    routes: [ops-email, chat]" if i % 8 == 0 else "    routes: [chat]")
+        lines.append(f"    labels: {{team: {TEAMS[i % len(TEAMS)]}, env: {ENVS[i % len(ENVS)]}, shard: \"{i % 16}\"}}")
+        lines.append(f"    description: Nightly dump number {i} of the {TEAMS[i % len(TEAMS)]} team's database")
+    path = folder / "monitor.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def rfc3339(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_status(staging: Path, *, job: str | None, status: str, files: list[tuple[str, int, str]],
+                 finished_at: dt.datetime, message: str | None = None) -> None:
+    """STATUS.json per SPEC §3, written last and atomically (a temporary name, then rename)."""
+    document: dict = {"status": status, "finished_at": rfc3339(finished_at),
+                      "started_at": rfc3339(finished_at - dt.timedelta(minutes=7))}
+    if job:
+        document["job"] = job
+    if files:
+        document["files"] = [{"path": p, "size": s, "sha256": h} for p, s, h in files]
+    if message:
+        document["message"] = message
+    document["producer"] = "monitor benchmark"
+    temporary = staging / ".STATUS.json.tmp"
+    temporary.write_text(json.dumps(document, indent=2) + "\n")
+    os.replace(temporary, staging / "STATUS.json")
+
+
+def write_tree(folder: Path, jobs: int, finished_at: dt.datetime) -> None:
+    """A sealed staging folder per job: mostly SUCCESS with two small files, every 10th FAILED."""
+    rng = random.Random(8)
+    for i in range(jobs):
+        name = job_name(i)
+        staging = folder / "backups" / f"d{i % 10}" / name / "staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        if i % 10 == 9:
+            write_status(staging, job=name, status="FAILED", files=[], finished_at=finished_at,
+                         message="pg_dump: connection refused")
+            continue
+        files = []
+        for part, size in (("dump.sql.gz", 1024 + rng.randrange(3072)), ("globals/roles.sql", 200 + rng.randrange(300))):
+            data = rng.randbytes(size)
+            target = staging / part
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            files.append((part, size, hashlib.sha256(data).hexdigest()))
+        write_status(staging, job=name if i % 2 == 0 else None, status="SUCCESS", files=files, finished_at=finished_at)
+
+
+# --------------------------------------------------------------------------------------------
+# The harness
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, monitor: Path, work: Path):
+        self.args = args
+        self.monitor = str(monitor)
+        self.work = work
+        self.rows: list[Row] = []
+        self.facts: list[str] = []
+        self.env = dict(os.environ, MONITOR_LOG_LEVEL="error")
+        self.env.pop("MONITOR_STATE", None)
+        self.env.pop("MONITOR_CONFIG", None)
+        self._trees: dict[int, tuple[Path, Path]] = {}
+
+    def m(self, *argv: str) -> list[str]:
+        return [self.monitor, *argv]
+
+    def log(self, text: str) -> None:
+        print(f"bench: {text}", file=sys.stderr, flush=True)
+
+    def add(self, row: Row) -> None:
+        if self.args.smoke and row.met is not None:  # tiny sizes: the targets mean nothing there
+            row.met, row.target = None, f"{row.target} (not judged in a smoke run)"
+        self.rows.append(row)
+        verdict = {True: "met", False: "MISSED", None: "-"}[row.met]
+        self.log(f"{row.scenario}: {row.product} [{row.memory}] vs {row.baseline} ratio {row.ratio} -> {verdict}")
+
+    # -- check ---------------------------------------------------------------------------------
+    def check(self) -> None:
+        n = self.args.check_jobs
+        folder = self.work / "check"
+        config = write_config(folder, n)
+        self.log(f"check: {n} jobs, {config.stat().st_size / MiB:.1f} MiB of YAML")
+        baseline_script = folder / "pyyaml_load.py"
+        baseline_script.write_text(
+            "import sys, yaml\n"
+            "with open(sys.argv[1], 'rb') as f:\n"
+            "    document = yaml.load(f, Loader=yaml.CSafeLoader)\n"
+            "assert len(document['jobs']) == int(sys.argv[2])\n")
+        product_cmd = self.m("check", "--config", str(config))
+        baseline_cmd = [sys.executable, str(baseline_script), str(config), str(n)]
+        product, baseline = Samples(), Samples()
+        measured(product_cmd, env=self.env)  # warm-up, unmeasured
+        measured(baseline_cmd)
+        for _ in range(self.args.repeat):
+            product.add(measured(product_cmd, env=self.env))
+            baseline.add(measured(baseline_cmd))
+        ratio = product.median / baseline.median
+        self.add(Row(f"`check`, {n:,} jobs", product.text(), f"{product.max_rss_mib:.0f} MiB",
+                     f"PyYAML CSafeLoader {baseline.text()}, {baseline.max_rss_mib:.0f} MiB", f"{ratio:.2f}×",
+                     "≤ 2× and < 1 s", ratio <= 2 and product.median < 1))
+
+    # -- plan + apply --------------------------------------------------------------------------
+    def apply(self) -> None:
+        n = self.args.apply_jobs
+        folder = self.work / "apply"
+        config = write_config(folder, n)
+        plan_, apply_, total = Samples(), Samples(), Samples()
+        for round_ in range(self.args.repeat + 1):  # round 0 warms up, unmeasured
+            state = folder / f"state-{round_}.sqlite"
+            p = measured(self.m("plan", "--config", str(config), "--state", str(state)), env=self.env)
+            a = measured(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+            if round_:
+                plan_.add(p), apply_.add(a), total.add(combined(p, a))
+        row = Row(f"`plan` + `apply`, {n:,} jobs, new state", total.text(), f"{total.max_rss_mib:.0f} MiB", "—", "—",
+                  "< 2 s", total.median < 2)
+        row.notes.append(f"plan {fmt_s(plan_.median)}, apply {fmt_s(apply_.median)} (medians)")
+        self.add(row)
+
+    # -- steady-state scan ---------------------------------------------------------------------
+    def scan_tree(self, n: int) -> tuple[Path, Path]:
+        """A tree of n sealed jobs, applied and scanned once (everything promoted): steady state."""
+        if n in self._trees:
+            return self._trees[n]
+        folder = self.work / f"tree-{n}"
+        config = write_config(folder, n, routes=False, scan_interval="1h")
+        now = dt.datetime.now(dt.timezone.utc)
+        self.log(f"tree of {n} jobs: writing staging folders")
+        write_tree(folder, n, finished_at=now - dt.timedelta(minutes=20))
+        state = folder / "state.sqlite"
+        run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+        self.log(f"tree of {n} jobs: first scan (promotes every SUCCESS)")
+        first = measured(self.m("scan", "--state", str(state)), env=self.env)
+        self.facts.append(f"First scan of {n:,} new jobs (promotes {n - n // 10:,} versions, fsync each): "
+                          f"{fmt_s(first.seconds)}, {first.max_rss_kib / 1024:.0f} MiB peak.")
+        self._trees[n] = (folder, state)
+        return folder, state
+
+    def scan(self) -> None:
+        n = self.args.scan_jobs
+        folder, state = self.scan_tree(n)
+        product_cmd = self.m("scan", "--state", str(state))
+        baseline_cmd = f"find {folder / 'backups'} -name STATUS.json -printf '%p %T@\\n' > /dev/null"
+        product, baseline = Samples(), Samples()
+        measured(product_cmd, env=self.env)
+        measured(baseline_cmd, shell=True)
+        for _ in range(self.args.repeat):
+            product.add(measured(product_cmd, env=self.env))
+            baseline.add(measured(baseline_cmd, shell=True))
+        listed = int(subprocess.run(f"find {folder / 'backups'} -name STATUS.json | wc -l", shell=True,
+                                    capture_output=True, text=True).stdout)
+        ratio = product.median / baseline.median
+        row = Row(f"steady-state `scan`, {n:,} jobs", product.text(), f"{product.max_rss_mib:.0f} MiB",
+                  f"`find` {baseline.text()}", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
+        row.notes.append(f"find lists {listed:,} STATUS.json (staging and promoted versions)")
+        self.add(row)
+
+    # -- promotion -----------------------------------------------------------------------------
+    def promotion(self) -> None:
+        total_mib, count = self.args.promotion_mib, self.args.promotion_files
+        folder = self.work / "promotion"
+        job = folder / "backups" / "d0" / "promo"
+        staging = job / "staging"
+        staging.mkdir(parents=True)
+        self.log(f"promotion: writing {total_mib} MiB in {count} files")
+        names = []
+        for i in range(count):
+            path = staging / f"part-{i}.bin"
+            with open(path, "wb") as f:  # random-ish: 1 MiB random blocks, each made unique
+                block = bytearray(os.urandom(MiB))
+                for k in range(total_mib // count):
+                    block[:8] = (i * 1_000_003 + k).to_bytes(8, "little")
+                    f.write(block)
+            names.append(str(path))
+        config_lines = ["version: 1", "settings:", "  scan_interval: 1h", "destinations:", "  nas-0:",
+                        f"    path: {folder / 'backups' / 'd0'}", "    keep_versions: 100", "jobs:", "  promo:",
+                        "    destination: nas-0", '    schedule: "0 2 * * *"', "    window: 3h"]
+        config = folder / "monitor.yaml"
+        config.write_text("\n".join(config_lines) + "\n")
+        sources = " ".join(names)
+        copy = folder / "copy"
+
+        def fresh() -> None:  # sources in the page cache, no copy left, no write-back pending
+            run(f"cat {sources} > /dev/null; rm -rf {copy} {job / 'versions'} {job / 'current_version'}; sync", shell=True)
+
+        contenders = {
+            "cp": f"mkdir {copy} && cp {sources} {copy}/",
+            "cp + sync": f"mkdir {copy} && cp {sources} {copy}/ && sync",
+            "cp + sha256sum": f"mkdir {copy} && cp {sources} {copy}/ && sha256sum {sources} > /dev/null",
+            "sha256sum": f"sha256sum {sources} > /dev/null",
+        }
+        samples = {name: Samples() for name in [*contenders, "seal", "promote"]}
+        for round_ in range(self.args.repeat + 1):  # round 0 warms up, unmeasured
+            for name, command in contenders.items():
+                fresh()
+                r = measured(command, shell=True)
+                if round_:
+                    samples[name].add(r)
+            fresh()
+            # The producer's side: `monitor seal` hashes every byte with the product's SHA-256.
+            finished = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+            r = measured(self.m("seal", str(staging), "--status", "SUCCESS", "--job", "promo",
+                                "--message", f"round {round_}", "--finished-at", rfc3339(finished)), env=self.env)
+            if round_:
+                samples["seal"].add(r)
+            state = folder / f"state-{round_}.sqlite"
+            run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+            fresh()
+            r = measured(self.m("scan", "--state", str(state), "--now", rfc3339(dt.datetime.now(dt.timezone.utc))),
+                         env=self.env)
+            if not (job / "current_version").exists():
+                raise BenchError("promotion: the scan did not promote (no current_version)")
+            if round_:
+                samples["promote"].add(r)
+        fresh()
+        promote, cp, cp_sha = samples["promote"], samples["cp"], samples["cp + sha256sum"]
+        r_cp, r_sha = promote.median / cp.median, promote.median / cp_sha.median
+        gib = total_mib / 1024
+        label = f"{total_mib / 1024:g} GiB" if total_mib >= 1024 else f"{total_mib} MiB"
+        self.add(Row(f"promotion by `scan`, {label} in {count} files, SHA-256", promote.text(),
+                     f"{promote.max_rss_mib:.0f} MiB", f"`cp` {cp.text()}", f"{r_cp:.2f}×", "≤ 1.25× `cp`", r_cp <= 1.25))
+        self.add(Row("", "", "", f"`cp` + `sha256sum` {cp_sha.text()}", f"{r_sha:.2f}×", "≤ 0.6× `cp` + `sha256sum`",
+                     r_sha <= 0.6))
+        sha_alone, seal = samples["sha256sum"], samples["seal"]
+        self.facts.append(
+            f"Promotion, {label}: `cp` + `sync` {samples['cp + sync'].text()}; `sha256sum` alone {sha_alone.text()}, "
+            f"{gib / sha_alone.cpu_median:.2f} GiB per CPU second; `monitor seal` (the product's SHA-256, Swift Crypto, "
+            f"over every file, one thread) {seal.text()}, {gib / seal.cpu_median:.2f} GiB per CPU second.")
+        floor = max(cp.median, seal.cpu_median / 2)
+        self.facts.append(
+            f"Bound: hashing {label} costs {fmt_s(seal.cpu_median)} of CPU in the product; spread perfectly over both "
+            f"cores it still takes ≥ {fmt_s(seal.cpu_median / 2)}, so promotion cannot beat "
+            f"max(`cp`, hash/2) ≈ {fmt_s(floor)} = {floor / cp.median:.2f}× `cp` here, before the fsync it owes "
+            f"(`cp` + `sync` {fmt_s(samples['cp + sync'].median)}).")
+
+    # -- the daemon ----------------------------------------------------------------------------
+    def start_daemon(self, state: Path, log: Path) -> tuple[subprocess.Popen, str]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        started = time.time()
+        env = dict(self.env, MONITOR_LOG_LEVEL="warning")
+        process = subprocess.Popen(self.m("run", "--state", str(state), "--listen", f"127.0.0.1:{port}"), env=env,
+                                   stdout=subprocess.DEVNULL, stderr=open(log, "wb"), start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        floor = dt.datetime.fromtimestamp(int(started), dt.timezone.utc)
+        deadline = time.time() + self.args.daemon_timeout
+        while time.time() < deadline:
+            if process.poll() is not None:
+                raise BenchError(f"the daemon exited ({process.returncode}): {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as answer:
+                    health = json.load(answer)
+            except urllib.error.HTTPError as error:
+                health = json.load(error)
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                health = {}
+            last = health.get("last_scan_at")
+            if last and dt.datetime.fromisoformat(last.replace("Z", "+00:00")) >= floor:
+                return process, base
+            time.sleep(0.1)
+        self.stop_daemon(process)
+        raise BenchError(f"the daemon did not finish its first scan within {self.args.daemon_timeout} s")
+
+    @staticmethod
+    def stop_daemon(process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.returncode not in (0, -signal.SIGKILL):
+            raise BenchError(f"the daemon did not stop cleanly: exit {process.returncode}")
+
+    @staticmethod
+    def memory(pid: int) -> dict[str, int]:
+        values = {}
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0])  # KiB
+        return values
+
+    def memory_scenario(self) -> None:
+        n = self.args.memory_jobs
+        folder, state = self.scan_tree(n)
+        time.sleep(1.2)  # the daemon's first scan must finish in a later second than the last one
+        process, base = self.start_daemon(state, self.work / f"daemon-memory-{n}.log")
+        try:
+            after_scan = self.memory(process.pid)
+            with urllib.request.urlopen(base + "/api/jobs", timeout=60) as answer:
+                jobs = len(json.load(answer)["jobs"])
+            after_get = self.memory(process.pid)
+        finally:
+            self.stop_daemon(process)
+        if jobs != n:
+            raise BenchError(f"memory: /api/jobs listed {jobs} jobs, expected {n}")
+        rss, hwm = after_scan["VmRSS"] / 1024, after_scan["VmHWM"] / 1024
+        row = Row(f"daemon memory, {n:,} jobs, after its first scan", f"RSS {rss:.0f} MiB, peak {hwm:.0f} MiB",
+                  f"{hwm:.0f} MiB", "—", "—", "peak RSS ≤ 100 MiB", hwm <= 100)
+        row.notes.append(f"after one GET /api/jobs: RSS {after_get['VmRSS'] / 1024:.0f} MiB, peak {after_get['VmHWM'] / 1024:.0f} MiB")
+        self.add(row)
+
+    def api(self) -> None:
+        if not shutil.which("wrk"):
+            raise BenchError("wrk is not installed (scripts/setup-test-deps installs it)")
+        n = self.args.api_jobs
+        folder, state = self.scan_tree(n)
+        time.sleep(1.2)
+        process, base = self.start_daemon(state, self.work / f"daemon-api-{n}.log")
+        try:
+            url = base + "/api/jobs"
+            started = time.perf_counter()
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                body = answer.read()
+            cold = time.perf_counter() - started
+            if len(json.loads(body)["jobs"]) != n:
+                raise BenchError(f"api: /api/jobs did not list {n} jobs")
+            run(["wrk", "-t2", "-c16", "-d1s", url])  # warm-up, unmeasured
+            seconds = self.args.wrk_seconds
+            out = run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url], capture=True).stdout
+            memory = self.memory(process.pid)
+        finally:
+            self.stop_daemon(process)
+        rps, p99, errors = parse_wrk(out)
+        row = Row(f"`GET /api/jobs`, {n:,} jobs (`wrk -t2 -c16 -d{seconds}s`)", f"{rps:,.0f} req/s, p99 {fmt_s(p99)}",
+                  f"{memory['VmHWM'] / 1024:.0f} MiB", "—", "—", "≥ 1,000 req/s, p99 ≤ 50 ms",
+                  rps >= 1000 and p99 <= 0.050 and not errors)
+        row.notes.append(f"first (cold) GET {fmt_s(cold)}, {len(body) / 1024:.0f} KiB")
+        if errors:
+            row.notes.append(f"wrk: {errors}")
+        self.add(row)
+
+
+def parse_wrk(out: str) -> tuple[float, float, str]:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    if not rps or not p99:
+        raise BenchError(f"cannot read wrk's output:\n{out}")
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0}[p99.group(2)]
+    errors = "; ".join(line.strip() for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line)
+    return float(rps.group(1)), float(p99.group(1)) * scale, errors
+
+
+# --------------------------------------------------------------------------------------------
+# Machine, report, main
+
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    try:
+        swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        swift = "unknown"
+    sha_ni = "sha_ni" in Path("/proc/cpuinfo").read_text()
+    return {"CPU": f"{cpu} ({'with' if sha_ni else 'without'} SHA extensions)", "cores": str(os.cpu_count()),
+            "memory": f"{mem_kib / 1024 / 1024:.1f} GiB", "kernel": platform.release(), "Swift": swift,
+            "file system of the temporary folder": fs_type(Path(tempfile.gettempdir()))}
+
+
+def fs_type(path: Path) -> str:
+    out = subprocess.run(["df", "--output=fstype", str(path)], capture_output=True, text=True).stdout.split()
+    return out[-1] if out else "unknown"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| scenario | product (median, min) | product peak memory | baseline (median, min) | ratio | target | result |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        result = {True: "met", False: "**missed**", None: "—"}[r.met]
+        product = r.product + "".join(f"<br>{n}" for n in r.notes)
+        lines.append(f"| {r.scenario} | {product} | {r.memory} | {r.baseline} | {r.ratio} | {r.target} | {result} |")
+    return "\n".join(lines)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def build(args: argparse.Namespace) -> Path:
+    if args.monitor:
+        path = Path(args.monitor).resolve()
+        if not os.access(path, os.X_OK):
+            raise BenchError(f"--monitor {args.monitor}: not an executable file")
+        return path
+    configuration = "debug" if args.smoke else "release"
+    scratch = args.scratch_path or (".build" if args.smoke else ".build-release")
+    print(f"bench: building monitor ({configuration}, --scratch-path {scratch})", file=sys.stderr, flush=True)
+    subprocess.run(["swift", "build", "-c", configuration, "--scratch-path", scratch, "--product", "monitor"],
+                   cwd=ROOT, check=True)
+    return ROOT / scratch / configuration / "monitor"
+
+
+def require_pyyaml() -> str:
+    try:
+        import yaml
+    except ImportError:
+        raise BenchError("PyYAML is not installed: run scripts/setup-test-deps (pip install PyYAML)")
+    if not hasattr(yaml, "CSafeLoader"):
+        raise BenchError(f"PyYAML {yaml.__version__} has no yaml.CSafeLoader (built without libyaml): the baseline "
+                         "must be the C loader; reinstall PyYAML from a wheel (pip install --force-reinstall PyYAML)")
+    return yaml.__version__
+
+
+def document(args, rows, facts, info, load_before, load_after, started, elapsed, pyyaml, wrk) -> str:
+    met = sum(1 for r in rows if r.met is True)
+    judged = sum(1 for r in rows if r.met is not None)
+    command = "scripts/bench" + ("" if args.size == "full" else f" --size {args.size}")
+    parts = [
+        "# Performance", "",
+        "Measured by `scripts/bench` (the harness is `Benchmarks/run.py`): each scenario runs against a "
+        "baseline in the same run, on data the harness generates in a temporary folder. Every contender runs "
+        f"once unmeasured (to warm the page cache alike), then {args.repeat} times; times are the median and the "
+        "minimum of wall-clock time, CPU is the median of user + system time, memory is the peak resident set (`wait4` for commands, `/proc/PID/status` "
+        "VmRSS and VmHWM for the daemon). Other work on the machine shows in the load average below: "
+        "numbers measured under load are slower than on a quiet machine.", "",
+        f"Run of {started:%Y-%m-%d %H:%M} UTC, size `{args.size}`, {elapsed / 60:.1f} minutes. "
+        f"Targets met: {met} of {judged}.", "",
+        table(rows), "",
+        "## Notes", "",
+        *[f"- {f}" for f in facts], "",
+        "## Machine", "",
+        *[f"- {k}: {v}" for k, v in info.items()],
+        f"- load average (1, 5, 15 min) before: {load_before}; after: {load_after}",
+        f"- baselines: Python {platform.python_version()}, PyYAML {pyyaml} (yaml.CSafeLoader), "
+        f"{subprocess.run(['find', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}, "
+        f"{subprocess.run(['cp', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}, {wrk}", "",
+        "## Scenarios", "",
+        "- `check`: `monitor check --config monitor.yaml` of a generated file (jobs over 10 destinations, 10 schedules, "
+        "5 timezones, labels, two alert routes) against `python3` loading the same file with `yaml.load(..., "
+        "Loader=yaml.CSafeLoader)`; both include their process start.",
+        "- `plan` + `apply`: `monitor plan` then `monitor apply` of the same configuration into a new state file.",
+        "- steady-state `scan`: a tree with a sealed `staging/STATUS.json` per job (9 in 10 SUCCESS with two small files, "
+        "1 in 10 FAILED), applied and scanned once (everything promoted); then `monitor scan` with nothing new, against "
+        "`find ROOT -name STATUS.json -printf '%p %T@\\n'` over the same tree.",
+        "- promotion: 8 files of random data in `staging/`, sealed by `monitor seal`, promoted by `monitor scan --now T` "
+        "into a new state (copy, hash while copying, fsync, rename, switch). Before each contender the sources are read "
+        "into the page cache, the previous copy removed and `sync` run. Baselines: `cp` of the files, and `cp` then "
+        "`sha256sum` of them.",
+        "- `GET /api/jobs`: `monitor run` over a steady-state tree, after its first scan; one cold request, "
+        "a 1 s `wrk` warm-up, then `wrk -t2 -c16 -dNs --latency`.",
+        "- daemon memory: `monitor run` over a steady-state tree; VmRSS and VmHWM once its first scan has finished "
+        "(`/healthz` reports a scan newer than the daemon's start).", "",
+        "## Reproduce", "",
+        "```sh",
+        "scripts/setup-test-deps          # wrk and PyYAML among the test dependencies",
+        f"{command}                    # builds the release product, runs every scenario, writes this page",
+        "scripts/bench --only scan --scan-jobs 2000   # one scenario, explicit size; prints the table only",
+        "scripts/bench --smoke --monitor .build/debug/monitor   # tiny sizes, no targets (part of scripts/test)",
+        "```", "",
+        "The older in-process promotion benchmark (promotion through `Promoter` directly, no process start or "
+        "state) is still there: `MONITOR_PROMOTION_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing "
+        "--filter PromotionBenchmark` (see `Tests/MonitorRuntimeTests/PromotionBenchmark.swift`).", "",
+    ]
+    return "\n".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", choices=["small", "full"], default="full", help="data sizes (default full: the issue's)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, debug build unless --monitor; no targets enforced, writes no docs")
+    parser.add_argument("--monitor", help="benchmark this binary instead of building one")
+    parser.add_argument("--scratch-path", help="swift build scratch folder (default .build-release; .build with --smoke)")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only this scenario (repeatable)")
+    for key, value in SIZES["full"].items():
+        parser.add_argument("--" + key.replace("_", "-"), type=int, help=f"override the size (full: {value})")
+    parser.add_argument("--daemon-timeout", type=float, default=300, help="seconds to wait for the daemon's first scan")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"), help="the Markdown page to write")
+    parser.add_argument("--no-docs", action="store_true", help="print the table, write no page")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data (its folder is printed)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    if args.smoke:
+        args.size = "smoke"
+    for key, value in SIZES[args.size].items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    custom = any(getattr(args, k) != v for k, v in SIZES[args.size].items())
+    write_docs = not (args.smoke or args.no_docs or args.only or custom)
+
+    try:
+        pyyaml = require_pyyaml() if not args.only or "check" in args.only else "-"
+        if (not args.only or "api" in args.only) and not shutil.which("wrk"):
+            raise BenchError("wrk is not installed: run scripts/setup-test-deps (apt-get install wrk)")
+        monitor = build(args)
+        started = dt.datetime.now(dt.timezone.utc)
+        t0 = time.perf_counter()
+        load_before = load()
+        work = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
+        bench = Bench(args, monitor, work)
+        try:
+            bench.log(f"{monitor} on data in {work}; load average {load_before}")
+            steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "promotion": bench.promotion,
+                     "api": bench.api, "memory": bench.memory_scenario}
+            for name in SCENARIOS:
+                if not args.only or name in args.only:
+                    steps[name]()
+            load_after = load()
+            elapsed = time.perf_counter() - t0
+            report(args, bench, pyyaml, started, elapsed, load_before, load_after, write_docs)
+        finally:
+            if args.keep:
+                bench.log(f"data kept in {work}")
+            else:
+                bench.log(f"removing {work}")
+                shutil.rmtree(work, ignore_errors=True)
+    except BenchError as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    if args.smoke:
+        return 0
+    missed = [r for r in bench.rows if r.met is False]
+    return 1 if args.strict and missed else 0
+
+
+def report(args, bench: Bench, pyyaml: str, started, elapsed: float, load_before: str, load_after: str,
+           write_docs: bool) -> None:
+    print(table(bench.rows))
+    for fact in bench.facts:
+        print(f"- {fact}")
+    print(f"- load average before: {load_before}; after: {load_after}; {elapsed:.0f} s", flush=True)
+    if write_docs:
+        wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+        wrk_version = (wrk.stdout or wrk.stderr).split(" [")[0].strip() or "wrk"
+        text = document(args, bench.rows, bench.facts, machine(), load_before, load_after, started, elapsed, pyyaml,
+                        wrk_version)
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text)
+        print(f"bench: wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
