@@ -12,6 +12,7 @@ public func buildRouter(_ dependencies: WebDependencies) -> Router<BasicRequestC
     HealthController(dependencies: dependencies).addRoutes(to: router.group())
     MetricsController(dependencies: dependencies).addRoutes(to: router.group())
     JobsController(dependencies: dependencies).addRoutes(to: router.group("api"))
+    JobHistoryController(dependencies: dependencies).addRoutes(to: router.group("api"))
     return router
 }
 

@@ -60,6 +60,10 @@ import Testing
         #expect(!section.hasPrefix(#"id="detail" class="detail" hidden"#), "the detail is open:\n\(section)")
         #expect(section.contains(#"data-label="Message"><span class="message">&lt;script&gt;alert(1)&lt;/script&gt;</span>"#), "\(section)")
         #expect(!detail.contains("<script>alert"))
+        // The job's history chart (GET /api/jobs/web/history.svg), fetched by the script and shown from a blob.
+        #expect(section.contains(#"<figure id="detail-history" class="history" data-job="web"><img id="detail-history-image" src="blob:"#),
+                "the history chart is shown:\n\(section)")
+        #expect(section.contains(#"alt="History of web: latest occurrences by verdict and backup size over time""#))
 
         #expect(daemon.terminate() == 0)
     }

@@ -116,20 +116,7 @@ enum MIMEEncoding {
     }
 
     /// `text` for HTML: the five characters that could open markup or end an attribute, escaped.
-    static func html(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func html(_ text: String) -> String { HTMLText.escape(text) }
 
     /// RFC 5322 date-time in UTC: `Tue, 24 Nov 2026 01:00:00 +0000`.
     static func date(_ date: Date) -> String {

@@ -41,6 +41,9 @@ enum DashboardPage {
         </div>
         <p id="detail-description" class="description"></p>
         <p id="detail-error" class="notice" hidden></p>
+        <figure id="detail-history" class="history" hidden>
+          <figcaption>Latest occurrences (hollow: MISSING, half height: PENDING) and backup size over 30 days; hollow points are versions since deleted by retention.</figcaption>
+        </figure>
         <table class="occurrences">
           <thead><tr><th>Scheduled</th><th>Window end</th><th>State</th><th>Finished</th><th>Message</th><th>Version</th></tr></thead>
           <tbody id="occurrence-rows"></tbody>

@@ -41,6 +41,36 @@ enum DashboardScript {
       }
       function badge(status) { return el('span', status, 'status s-' + (STATUSES.includes(status) ? status : 'NEW')); }
 
+      // The job history chart: fetched with the token (an <img src> request could not carry
+      // it), shown from a blob URL; the previous blob is released when a new one replaces it.
+      let historyURL = null;
+      async function showHistory(name) {
+        const figure = $('detail-history');
+        let image = $('detail-history-image');
+        if (!image) {
+          image = el('img');
+          image.id = 'detail-history-image';
+          figure.prepend(image);
+        }
+        if (figure.dataset.job !== name) figure.hidden = true;
+        try {
+          const headers = { Accept: 'image/svg+xml' };
+          if (state.token) headers.Authorization = 'Bearer ' + state.token;
+          const response = await fetch('/api/jobs/' + encodeURIComponent(name) + '/history.svg', { headers, cache: 'no-store' });
+          if (!response.ok || state.selected !== name) throw new Error('HTTP ' + response.status);
+          const blob = await response.blob();
+          const url = URL.createObjectURL(blob);
+          image.src = url;
+          image.alt = 'History of ' + name + ': latest occurrences by verdict and backup size over time';
+          if (historyURL) URL.revokeObjectURL(historyURL);
+          historyURL = url;
+          figure.dataset.job = name;
+          figure.hidden = false;
+        } catch (e) {
+          if (state.selected === name) figure.hidden = true;
+        }
+      }
+
       async function api(path) {
         const headers = { Accept: 'application/json' };
         if (state.token) headers.Authorization = 'Bearer ' + state.token;
@@ -148,6 +178,7 @@ enum DashboardScript {
           const job = await api('/api/jobs/' + encodeURIComponent(name) + '?limit=20');
           error.hidden = true;
           $('detail-title').replaceChildren(el('span', job.name + ' '), badge(job.status));
+          showHistory(job.name);
           $('detail-description').textContent = job.description || '';
           $('occurrence-rows').replaceChildren(...(job.occurrences || []).map((o) => {
             const tr = el('tr');
@@ -171,6 +202,7 @@ enum DashboardScript {
       function closeJob() {
         state.selected = null;
         $('detail').hidden = true;
+        $('detail-history').hidden = true;
         const url = new URL(window.location.href);
         url.searchParams.delete('job');
         history.replaceState(null, '', url);

@@ -37,6 +37,9 @@ enum DashboardStyle {
     .detail-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
     .description { color: var(--wait); overflow-wrap: anywhere; }
     .message { overflow-wrap: anywhere; }
+    .history { margin: 8px 0; }
+    .history img { display: block; max-width: 100%; height: auto; }
+    .history figcaption { color: var(--wait); font-size: 13px; }
     .empty { color: var(--wait); }
     footer { margin: 16px 0; color: var(--wait); font-size: 13px; }
     @media (max-width: 700px) {

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import MonitorCore
+
+extension StateStore {
+    /// What `monitor report` shows at `now` over the last `days` days (SPEC §10): the latest
+    /// revision, verdict counts and every active job. A handful of set queries whatever the
+    /// number of jobs, so a report of 10,000 jobs costs about what `/api/jobs` does.
+    public func report(now: Date, days: Int) throws(StoreError) -> ReportModel {
+        let jobs = try reportJobs(now: now, days: days)
+        let start = Timestamp.string(ReportModel.periodStart(now: now, days: days))
+        let end = Timestamp.string(now)
+        let (revision, counts) = try read { db in
+            let revision = try Row.fetchOne(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT 1").map { row in
+                AppliedRevision(
+                    number: row["id"], configDigest: row["config_digest"], configPath: row["config_path"],
+                    gitCommit: row["git_commit"], gitBranch: row["git_branch"], gitDirty: (row["git_dirty"] as Int?) == 1,
+                    appliedAt: Timestamp.parse(row["applied_at"]) ?? Date(timeIntervalSince1970: 0), user: row["user"], host: row["host"])
+            }
+            var counts: [Verdict: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT o.state, count(*) AS n FROM occurrence o JOIN job j ON j.name = o.job AND j.retired_at IS NULL
+                WHERE o.scheduled_at >= ? AND o.scheduled_at <= ? GROUP BY o.state
+                """, arguments: [start, end]) {
+                if let verdict = Verdict(rawValue: row["state"]) { counts[verdict] = row["n"] }
+            }
+            return (revision, counts)
+        }
+        return ReportModel(generatedAt: now, days: days, revision: revision, verdictCounts: counts, jobs: jobs)
+    }
+
+    /// The active jobs `names` (all when empty) as the report shows them: status from
+    /// `jobViews`, the latest `stripLength` occurrences scheduled in the period, and the
+    /// versions promoted in the period, those retention deleted since included.
+    public func reportJobs(now: Date, days: Int, named names: [String] = [],
+                           stripLength: Int = ReportModel.stripLength) throws(StoreError) -> [ReportJob] {
+        let views = try jobViews(now: now, named: names)
+        guard !views.isEmpty else { return [] }
+        let start = Timestamp.string(ReportModel.periodStart(now: now, days: days))
+        let end = Timestamp.string(now)
+        // With a few names, filter in SQL; for the whole report, read the period once and let
+        // the dictionary lookup below drop retired jobs.
+        let filter = names.isEmpty ? "" : " AND job IN (\(names.map { _ in "?" }.joined(separator: ",")))"
+        let (recent, sizes) = try read { db in
+            var recent: [String: [OccurrenceRecord]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT * FROM (
+                  SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
+                  FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
+                ) WHERE newest <= ? ORDER BY job, scheduled_at
+                """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength]) {
+                recent[row["job"], default: []].append(Self.occurrence(row))
+            }
+            var sizes: [String: [VersionSize]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT job, id, finished_at, bytes, files, deleted_at FROM version
+                WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
+                """, arguments: StatementArguments([start, end]) + StatementArguments(names)) {
+                guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
+                sizes[row["job"], default: []].append(VersionSize(
+                    versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
+                    deleted: (row["deleted_at"] as String?) != nil))
+            }
+            return (recent, sizes)
+        }
+        return views.map { ReportJob(view: $0, recent: recent[$0.name] ?? [], sizes: sizes[$0.name] ?? []) }
+    }
+}
