@@ -92,6 +92,7 @@ let package = Package(
             name: "MonitorWebTests",
             dependencies: [
                 "MonitorWeb", "MonitorRuntime", "MonitorStore", "MonitorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -27,6 +27,20 @@ extension StateStore {
         return AppliedState(stateID: stateID, revision: revision, desired: desired, retiredJobs: retired)
     }
 
+    /// The applied settings and alert routes without the jobs: what the scanner and the
+    /// notifier need, without decoding 10,000 job specs on every pass. `nil` before any apply.
+    public func appliedRouting() throws(StoreError) -> AppliedRouting? {
+        try read { db in
+            guard let settingsJSON = try String.fetchOne(db, sql: "SELECT spec FROM settings WHERE id = 1") else { return nil }
+            let decoder = JSONDecoder()
+            return AppliedRouting(
+                settings: try decoder.decode(Settings.self, from: Data(settingsJSON.utf8)),
+                routes: try String.fetchAll(db, sql: "SELECT spec FROM alert_route ORDER BY name").map {
+                    try decoder.decode(AlertRoute.self, from: Data($0.utf8))
+                })
+        }
+    }
+
     /// Applies `desired` in one transaction and records a revision, or does nothing (and returns
     /// `nil`) when the state already matches.
     ///
@@ -137,5 +151,16 @@ extension StateStore {
                     summary: Plan.Summary(add: row["added"], change: row["changed"], remove: row["removed"]))
             }
         }
+    }
+}
+
+/// The applied settings and alert routes; see ``StateStore/appliedRouting()``.
+public struct AppliedRouting: Sendable {
+    public var settings: Settings
+    public var routes: [AlertRoute]
+
+    /// The routes by name.
+    public var routesByName: [String: AlertRoute] {
+        Dictionary(routes.map { ($0.name, $0) }) { first, _ in first }
     }
 }

@@ -5,43 +5,62 @@ import MonitorCore
 extension StateStore {
     /// Jobs that are expected now (not retired), with their destinations.
     public func activeJobs(named names: [String] = []) throws(StoreError) -> [ActiveJob] {
-        try read { db in
-            let decoder = JSONDecoder()
-            var sql = """
-                SELECT job.spec AS job, destination.spec AS destination, job.active_since
-                FROM job JOIN destination ON destination.name = job.destination
-                WHERE job.retired_at IS NULL
-                """
-            if !names.isEmpty { sql += " AND job.name IN (\(names.map { _ in "?" }.joined(separator: ",")))" }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: StatementArguments(names)).map { row in
-                ActiveJob(job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
-                          destination: try decoder.decode(Destination.self, from: Data((row["destination"] as String).utf8)),
-                          activeSince: Timestamp.parse(row["active_since"])!)
-            }
+        try read { db in try Self.activeJobs(db, named: names) }
+    }
+
+    static func activeJobs(_ db: Database, named names: [String]) throws -> [ActiveJob] {
+        let decoder = JSONDecoder()
+        var sql = """
+            SELECT job.spec AS job, destination.spec AS destination, job.active_since
+            FROM job JOIN destination ON destination.name = job.destination
+            WHERE job.retired_at IS NULL
+            """
+        if !names.isEmpty { sql += " AND job.name IN (\(names.map { _ in "?" }.joined(separator: ",")))" }
+        var destinations: [String: Destination] = [:] // A few destinations serve thousands of jobs: decode each once.
+        return try Row.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: StatementArguments(names)).map { row in
+            let destinationJSON: String = row["destination"]
+            let destination = try destinations[destinationJSON] ?? decoder.decode(Destination.self, from: Data(destinationJSON.utf8))
+            destinations[destinationJSON] = destination
+            return ActiveJob(job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
+                             destination: destination,
+                             activeSince: Timestamp.parse(row["active_since"])!)
         }
     }
 
     /// What the ledger holds for a job that the next scan needs.
     public func ledger(for job: String, statusSHA256: String?) throws(StoreError) -> JobLedger {
+        try ledgers(for: [(job, statusSHA256)])[0]
+    }
+
+    /// What the ledger holds for several jobs, in the order asked, read in ONE transaction
+    /// with prepared statements: a scan of 10,000 jobs must not pay for 10,000 transactions
+    /// and 50,000 statement compilations.
+    public func ledgers(for jobs: [(job: String, statusSHA256: String?)]) throws(StoreError) -> [JobLedger] {
         try read { db in
-            let last = try String.fetchOne(db, sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?", arguments: [job])
-            let pending = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at",
-                                           arguments: [job]).map(Self.occurrence)
-            var known = false
-            if let statusSHA256 {
-                known = try Bool.fetchOne(db, sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?", arguments: [job, statusSHA256]) ?? false
-            }
-            let decided = try Row.fetchOne(db, sql: """
+            let last = try db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
+            let pending = try db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
+            let known = try db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")
+            let decided = try db.cachedStatement(sql: """
                 SELECT * FROM occurrence WHERE job = ? AND state != 'PENDING' ORDER BY scheduled_at DESC LIMIT 1
-                """, arguments: [job]).map(Self.occurrence)
-            let alerts = try Row.fetchAll(db, sql: """
+                """)
+            let alerts = try db.cachedStatement(sql: """
                 SELECT route, max(created_at) AS at FROM outbox
                 WHERE job = ? AND event IN ('FAILED', 'MISSING', 'HASH_MISMATCH', 'REMINDER') GROUP BY route
-                """, arguments: [job])
-            var lastAlert: [String: Date] = [:]
-            for row in alerts { lastAlert[row["route"]] = Timestamp.parse(row["at"]) }
-            return JobLedger(lastKnown: last.flatMap(Timestamp.parse), pending: pending, statusKnown: known,
-                             latestDecided: decided, lastProblemAlert: lastAlert)
+                """)
+            return try jobs.map { job, statusSHA256 in
+                var isKnown = false
+                if let statusSHA256 {
+                    isKnown = try Bool.fetchOne(known, arguments: [job, statusSHA256]) ?? false
+                }
+                var lastAlert: [String: Date] = [:]
+                for row in try Row.fetchAll(alerts, arguments: [job]) { lastAlert[row["route"]] = Timestamp.parse(row["at"]) }
+                return JobLedger(
+                    lastKnown: try String.fetchOne(last, arguments: [job]).flatMap(Timestamp.parse),
+                    pending: try Row.fetchAll(pending, arguments: [job]).map(Self.occurrence),
+                    statusKnown: isKnown,
+                    latestDecided: try Row.fetchOne(decided, arguments: [job]).map(Self.occurrence),
+                    lastProblemAlert: lastAlert)
+            }
         }
     }
 

@@ -6,8 +6,16 @@ extension StateStore {
     /// Every active job as the ledger shows it at `now` (SPEC §8), in a few set queries
     /// rather than a query per job, so a dashboard of 10,000 jobs stays cheap.
     public func jobViews(now: Date, named names: [String] = [], occurrenceLimit: Int? = nil) throws(StoreError) -> [JobView] {
-        let jobs = try activeJobs(named: names)
-        return try read { db in
+        try jobViewsSnapshot(now: now, named: names, occurrenceLimit: occurrenceLimit).jobs
+    }
+
+    /// ``jobViews(now:named:occurrenceLimit:)`` with what a cache of them needs: the state's
+    /// ``ChangeStamp`` read in the same transaction, and the first instant after `now` at which
+    /// the views change by the clock alone (a `next` occurrence starts, an open window closes).
+    public func jobViewsSnapshot(now: Date, named names: [String] = [], occurrenceLimit: Int? = nil) throws(StoreError) -> JobViewsSnapshot {
+        try read { db in
+            let stamp = try Self.changeStamp(db)
+            let jobs = try Self.activeJobs(db, named: names)
             func latest(_ filter: String) throws -> [String: OccurrenceRecord] {
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT o.* FROM occurrence o
@@ -25,10 +33,15 @@ extension StateStore {
                 SELECT v.* FROM version v
                 JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
                 """).map { ($0["job"] as String, Self.version($0)) }) { a, _ in a }
-            let openWindows = Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT job FROM occurrence WHERE state = 'PENDING' AND window_end > ?
-                """, arguments: [Timestamp.string(now)]))
-            return try jobs.map { active in
+            var openWindows: Set<String> = []
+            var validUntil = Date.distantFuture
+            for row in try Row.fetchAll(db, sql: """
+                SELECT job, min(window_end) AS closes FROM occurrence WHERE state = 'PENDING' AND window_end > ? GROUP BY job
+                """, arguments: [Timestamp.string(now)]) {
+                openWindows.insert(row["job"])
+                if let closes = Timestamp.parse(row["closes"] as String) { validUntil = min(validUntil, closes) }
+            }
+            let views = try jobs.map { active in
                 let name = active.job.name
                 let version = versions[name].map { VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt) }
                 var occurrences: [OccurrenceView]?
@@ -45,7 +58,23 @@ extension StateStore {
                     next: OccurrenceSchedule(job: active.job).next(after: now).map(NextOccurrenceView.init),
                     occurrences: occurrences)
             }
+            for view in views { if let next = view.next { validUntil = min(validUntil, next.occurrence.scheduledAt) } }
+            return JobViewsSnapshot(jobs: views, stamp: stamp, validUntil: validUntil)
         }
+    }
+
+    /// What changes when the views change other than by the clock: an applied revision, or
+    /// a scan (by the daemon or by `monitor scan` in another process) starting or finishing.
+    public func changeStamp() throws(StoreError) -> ChangeStamp {
+        try read { db in try Self.changeStamp(db) }
+    }
+
+    static func changeStamp(_ db: Database) throws -> ChangeStamp {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished
+            FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
+            """)
+        return ChangeStamp(revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil)
     }
 
     /// When the last scan finished, for `/healthz` and stale-data notes.
@@ -55,5 +84,27 @@ extension StateStore {
                 (Timestamp.parse($0["finished_at"])!, Timestamp.parse($0["clock"])!)
             }
         }
+    }
+}
+
+/// Every active job as the ledger shows it, and how long that stays true.
+public struct JobViewsSnapshot: Sendable {
+    public var jobs: [JobView]
+    /// The state these views were read from.
+    public var stamp: ChangeStamp
+    /// The views hold until this instant unless the state changes (`distantFuture` if never).
+    public var validUntil: Date
+}
+
+/// Identifies the state's content as far as job views are concerned; see ``StateStore/changeStamp()``.
+public struct ChangeStamp: Sendable, Hashable {
+    public var revision: Int64?
+    public var scan: Int64?
+    public var scanFinished: Bool
+
+    public init(revision: Int64?, scan: Int64?, scanFinished: Bool) {
+        self.revision = revision
+        self.scan = scan
+        self.scanFinished = scanFinished
     }
 }

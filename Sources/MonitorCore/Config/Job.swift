@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An expected backup (SPEC §2 `jobs:`).
 public struct Job: Sendable, Hashable, Codable {
     public var name: String
@@ -41,10 +43,23 @@ public enum Verification: String, Sendable, Hashable, Codable, CaseIterable {
 extension CronSchedule: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
+        if let parsed = Self.decoded.withLock({ $0[text] }) {
+            self = parsed
+            return
+        }
         do { try self.init(parsing: text) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
         }
+        let parsed = self
+        Self.decoded.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }
+            cache[text] = parsed
+        }
     }
+
+    /// Schedules decoded from the state, by expression: thousands of jobs share a few dozen
+    /// expressions, and every scan and API read decodes every job.
+    private static let decoded = Mutex<[String: CronSchedule]>([:])
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

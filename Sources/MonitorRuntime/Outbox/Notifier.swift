@@ -34,8 +34,8 @@ public struct Notifier: Sendable {
     /// Delivers every notification due at `now` (the scan's clock, so `--now` can exercise retries).
     public func deliverDue(now: Date) throws(StoreError) -> Summary {
         var summary = Summary()
-        let applied = try store.appliedState().desired
-        let routes = Dictionary((applied?.routes ?? []).map { ($0.name, $0) }) { first, _ in first }
+        let applied = try store.appliedRouting()
+        let routes = applied?.routesByName ?? [:]
         let settings = applied?.settings ?? Settings(state: store.path)
         while true {
             let batch = try store.claimDueNotifications(now: now, claimUntil: now.addingTimeInterval(policy.claim), limit: 50)

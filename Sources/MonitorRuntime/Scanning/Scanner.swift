@@ -10,6 +10,10 @@ public struct Scanner: Sendable {
     let store: StateStore
     let promoter: Promoter
     let logger: Logger
+    /// Jobs whose ledgers are read in one transaction. Their status files are held in memory
+    /// meanwhile, so a batch also ends once it holds `batchByteLimit` bytes of them.
+    var batchSize = 256
+    var batchByteLimit = 32 * 1024 * 1024
 
     public init(store: StateStore, logger: Logger = Logger(label: "monitor.scan")) {
         self.store = store
@@ -23,33 +27,75 @@ public struct Scanner: Sendable {
         let scanID = try store.startScan(at: started, clock: now)
         var summary = ScanSummary(clock: now)
         let jobs = try store.activeJobs(named: names)
-        let applied = try store.appliedState().desired
-        let routes = Dictionary((applied?.routes ?? []).map { ($0.name, $0) }) { first, _ in first }
+        let applied = try store.appliedRouting()
+        let routes = applied?.routesByName ?? [:]
         summary.jobs = jobs.count
-        for job in jobs {
-            let policy = AlertPolicy(job: job.job, routes: job.job.routes.compactMap { routes[$0] }, publicURL: applied?.settings.publicURL)
+        var rootPresent: [String: Bool] = [:]
+        var batch: [Observed] = []
+        var batchBytes = 0
+        func flush() {
+            let ledgers: [JobLedger]
             do {
-                try scan(job, policy: policy, now: now, into: &summary)
+                ledgers = try store.ledgers(for: batch.map { ($0.active.job.name, $0.status.sha256) })
             } catch {
-                summary.errors.append(.init(job: job.job.name, message: error.description))
-                logger.error("scan of job failed", metadata: ["job": "\(job.job.name)", "error": "\(error.description)"])
+                for observed in batch {
+                    summary.errors.append(.init(job: observed.active.job.name, message: error.description))
+                    logger.error("scan of job failed", metadata: ["job": "\(observed.active.job.name)", "error": "\(error.description)"])
+                }
+                batch.removeAll()
+                batchBytes = 0
+                return
             }
+            for (observed, ledger) in zip(batch, ledgers) {
+                let job = observed.active.job
+                let policy = AlertPolicy(job: job, routes: job.routes.compactMap { routes[$0] }, publicURL: applied?.settings.publicURL)
+                do {
+                    try decide(observed, ledger: ledger, policy: policy, now: now, into: &summary)
+                } catch {
+                    summary.errors.append(.init(job: job.name, message: error.description))
+                    logger.error("scan of job failed", metadata: ["job": "\(job.name)", "error": "\(error.description)"])
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            batchBytes = 0
         }
+        for active in jobs {
+            let root = active.destination.path
+            let present = rootPresent[root] ?? FileManager.default.fileExists(atPath: root)
+            rootPresent[root] = present
+            let observed = observe(active, rootPresent: present, now: now)
+            batchBytes += observed.status.byteCount
+            batch.append(observed)
+            if batch.count >= batchSize || batchBytes >= batchByteLimit { flush() }
+        }
+        flush()
         try store.finishScan(scanID, at: Date(), summary: summary)
         return summary
     }
 
-    private func scan(_ active: ActiveJob, policy: AlertPolicy, now: Date, into summary: inout ScanSummary) throws(StoreError) {
+    /// What the file system shows of one job before its ledger is read.
+    private struct Observed {
+        var active: ActiveJob
+        var rootPresent: Bool
+        var status: StatusFileObservation
+    }
+
+    private func observe(_ active: ActiveJob, rootPresent: Bool, now: Date) -> Observed {
         let job = active.job
-        let schedule = OccurrenceSchedule(job: job)
-        let rootPresent = FileManager.default.fileExists(atPath: active.destination.path)
         if rootPresent, FileManager.default.fileExists(atPath: active.folder) {
             for action in promoter.recover(jobFolder: active.folder) {
                 logger.notice("recovered an interrupted promotion", metadata: ["job": "\(job.name)", "action": "\(action)"])
             }
         }
-        let reading = rootPresent ? StatusFileReader.read(jobFolder: active.folder, job: job.name, verify: job.verify, now: now) : .absent
-        let ledger = try store.ledger(for: job.name, statusSHA256: reading.sha256)
+        let status = rootPresent ? StatusFileReader.observe(jobFolder: active.folder, now: now) : .read(.absent)
+        return Observed(active: active, rootPresent: rootPresent, status: status)
+    }
+
+    private func decide(_ observed: Observed, ledger: JobLedger, policy: AlertPolicy, now: Date,
+                        into summary: inout ScanSummary) throws(StoreError) {
+        let active = observed.active, rootPresent = observed.rootPresent
+        let job = active.job
+        let schedule = OccurrenceSchedule(job: job)
         let (fresh, skipped) = schedule.newOccurrences(activeSince: active.activeSince, lastKnown: ledger.lastKnown, now: now)
         if skipped > 0 {
             logger.warning("catch-up limit reached; oldest occurrences skipped", metadata: ["job": "\(job.name)", "skipped": "\(skipped)"])
@@ -62,7 +108,9 @@ public struct Scanner: Sendable {
         for occurrence in fresh { rows[occurrence.scheduledAt] = OccurrenceRecord(occurrence: occurrence) }
 
         var update = JobLedgerUpdate(job: job.name)
-        if !ledger.statusKnown, let evidence = process(reading, active: active, now: now, update: &update, summary: &summary) {
+        // A status file already processed (by its hash) is neither decoded nor checked again.
+        let reading = ledger.statusKnown ? nil : observed.status.reading(job: job.name, verify: job.verify, now: now)
+        if let reading, let evidence = process(reading, active: active, now: now, update: &update, summary: &summary) {
             let instant = evidence.evidence.finishedAt ?? reading.modifiedAt ?? now
             // A status file for an occurrence before the job was applied is recorded (and
             // promoted) but decides nothing: that occurrence was never expected.

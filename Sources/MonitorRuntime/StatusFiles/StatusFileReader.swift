@@ -25,13 +25,20 @@ public enum StatusFileReader {
     /// An invalid file whose modification time is within ``settleInterval`` of `now` (either
     /// side, for a producer whose clock runs a little ahead) is `.unsettled`.
     public static func read(jobFolder: String, job: String, verify: Verification, now: Date) -> StatusFileReading {
+        observe(jobFolder: jobFolder, now: now).reading(job: job, verify: verify, now: now)
+    }
+
+    /// The first half of ``read(jobFolder:job:verify:now:)``: the file's bytes and their SHA-256,
+    /// or what stopped reading them. A scanner that already processed a file with that hash
+    /// (SPEC §4: a status file is processed once) skips decoding and checking it.
+    public static func observe(jobFolder: String, now: Date) -> StatusFileObservation {
         let staging = (jobFolder as NSString).appendingPathComponent("staging")
         let path = (staging as NSString).appendingPathComponent(StatusPath.statusFileName)
         var info = stat()
         guard lstat(path, &info) == 0 else {
             let code = errno
-            if code == ENOENT || code == ENOTDIR { return .absent }
-            return unreadable(path, problem: "cannot read staging/STATUS.json: \(FileSHA256.describe(code))", modifiedAt: now)
+            if code == ENOENT || code == ENOTDIR { return .read(.absent) }
+            return .read(unreadable(path, problem: "cannot read staging/STATUS.json: \(FileSHA256.describe(code))", modifiedAt: now))
         }
         let listedAt = modificationDate(info)
         switch info.st_mode & S_IFMT {
@@ -39,28 +46,28 @@ public enum StatusFileReader {
             break
         case S_IFLNK:
             let target = linkTarget(path).map { " (to \(SafeText.quoted($0)))" } ?? ""
-            return settled(unreadable(path, problem: "staging/STATUS.json is a symbolic link\(target); monitor reads only a regular file", modifiedAt: listedAt), now: now)
+            return .read(settled(unreadable(path, problem: "staging/STATUS.json is a symbolic link\(target); monitor reads only a regular file", modifiedAt: listedAt), now: now))
         case S_IFDIR:
-            return settled(unreadable(path, problem: "staging/STATUS.json is a folder, not a file", modifiedAt: listedAt), now: now)
+            return .read(settled(unreadable(path, problem: "staging/STATUS.json is a folder, not a file", modifiedAt: listedAt), now: now))
         default:
-            return settled(unreadable(path, problem: "staging/STATUS.json is not a regular file (a FIFO, socket or device)", modifiedAt: listedAt), now: now)
+            return .read(settled(unreadable(path, problem: "staging/STATUS.json is not a regular file (a FIFO, socket or device)", modifiedAt: listedAt), now: now))
         }
-        return readRegularFile(path, staging: staging, job: job, verify: verify, now: now, listedAt: listedAt)
+        return readRegularFile(path, staging: staging, now: now, listedAt: listedAt)
     }
 
-    private static func readRegularFile(_ path: String, staging: String, job: String, verify: Verification, now: Date, listedAt: Date) -> StatusFileReading {
+    private static func readRegularFile(_ path: String, staging: String, now: Date, listedAt: Date) -> StatusFileObservation {
         let fd: Int32
         do throws(FileSHA256.Failure) {
             fd = try FileSHA256.openRegularFile(path)
         } catch {
             // Replaced between lstat and open: report what open saw; the next scan sees the rest.
-            return settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: listedAt), now: now)
+            return .read(settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: listedAt), now: now))
         }
         defer { close(fd) }
         var info = stat()
         let modifiedAt = fstat(fd, &info) == 0 ? modificationDate(info) : listedAt
         if Int64(info.st_size) > Int64(maximumSize), isRecent(modifiedAt, now: now) {
-            return .unsettled(modifiedAt: modifiedAt) // Still growing, probably: not worth hashing yet.
+            return .read(.unsettled(modifiedAt: modifiedAt)) // Still growing, probably: not worth hashing yet.
         }
 
         var hasher = SHA256()
@@ -77,9 +84,15 @@ public enum StatusFileReader {
                 }
             }
         } catch {
-            return settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: modifiedAt), now: now)
+            return .read(settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: modifiedAt), now: now))
         }
-        let sha256 = FileSHA256.hex(hasher.finalize())
+        return .bytes(StatusFileBytes(staging: staging, sha256: FileSHA256.hex(hasher.finalize()), data: data, size: total, modifiedAt: modifiedAt))
+    }
+
+    /// The second half of ``read(jobFolder:job:verify:now:)``: decodes the bytes strictly and
+    /// checks the files they list against staging/.
+    static func interpret(_ file: StatusFileBytes, job: String, verify: Verification, now: Date) -> StatusFileReading {
+        let (sha256, data, total, modifiedAt, staging) = (file.sha256, file.data, file.size, file.modifiedAt, file.staging)
         if total > Int64(maximumSize) {
             let problem = "staging/STATUS.json is \(mebibytes(total)), over the 16 MiB limit for status files"
             return settled(.invalid(sha256: sha256, modifiedAt: modifiedAt, problem: problem), now: now)
@@ -134,5 +147,47 @@ public enum StatusFileReader {
 
     private static func mebibytes(_ bytes: Int64) -> String {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+}
+
+/// A status file's bytes, read but not yet decoded; see ``StatusFileReader/observe(jobFolder:now:)``.
+public struct StatusFileBytes: Sendable {
+    let staging: String
+    /// Of all the file's bytes.
+    public let sha256: String
+    /// At most the size cap + 1 bytes.
+    let data: Data
+    /// The file's size as read.
+    let size: Int64
+    let modifiedAt: Date
+}
+
+/// What ``StatusFileReader/observe(jobFolder:now:)`` found.
+public enum StatusFileObservation: Sendable {
+    /// Nothing more to read: no file, or a fault already described.
+    case read(StatusFileReading)
+    /// Bytes to decode, identified by their hash.
+    case bytes(StatusFileBytes)
+
+    /// The hash a scan looks up in the ledger.
+    public var sha256: String? {
+        switch self {
+        case .read(let reading): reading.sha256
+        case .bytes(let file): file.sha256
+        }
+    }
+
+    /// Bytes held in memory.
+    public var byteCount: Int {
+        if case .bytes(let file) = self { return file.data.count }
+        return 0
+    }
+
+    /// The full reading: decoded and checked against staging/ now.
+    public func reading(job: String, verify: Verification, now: Date) -> StatusFileReading {
+        switch self {
+        case .read(let reading): reading
+        case .bytes(let file): StatusFileReader.interpret(file, job: job, verify: verify, now: now)
+        }
     }
 }

@@ -28,9 +28,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 extension Response {
     /// A JSON answer from already encoded bytes.
     static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        json(body: ByteBuffer(bytes: bytes), status: status)
+    }
+
+    static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status,
                  headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+                 body: ResponseBody(byteBuffer: body))
     }
 
     /// A JSON answer encoded with `JSONEncoder.api`, the encoder of `monitor status --format json`.

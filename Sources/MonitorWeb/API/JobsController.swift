@@ -20,12 +20,17 @@ struct JobsController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let now = dependencies.clock()
-        if let cached = dependencies.jobsCache.document(at: now) { return .json(bytes: cached) }
-        let views = try await dependencies.reader.read { store throws(StoreError) in try store.jobViews(now: now) }
-        let bytes = Array(try JSONEncoder.api.encode(StatusDocument(generatedAt: now, jobs: views)))
-        dependencies.jobsCache.store(bytes, builtAt: now)
-        return .json(bytes: bytes)
+        let reader = dependencies.reader, clock = dependencies.clock
+        let body = try await dependencies.jobsCache.document(
+            at: clock(),
+            stamp: { try await reader.read { store throws(StoreError) in try store.changeStamp() } },
+            build: {
+                let now = clock()
+                let snapshot = try await reader.read { store throws(StoreError) in try store.jobViewsSnapshot(now: now) }
+                let bytes = try JSONEncoder.api.encode(StatusDocument(generatedAt: now, jobs: snapshot.jobs))
+                return JobsDocumentCache.Document(body: ByteBuffer(bytes: bytes), stamp: snapshot.stamp, builtAt: now, validUntil: snapshot.validUntil)
+            })
+        return .json(body: body)
     }
 
     @Sendable func job(_ request: Request, context: Context) async throws -> Response {

@@ -1,36 +1,117 @@
 import Foundation
+import MonitorStore
+import Hummingbird
 import Synchronization
 
-/// The encoded `/api/jobs` document, kept until the next scan or for a few seconds, whichever
-/// comes first: a dashboard polled by many tabs costs one database read per scan, not one per
-/// request. The age limit keeps `next` windows and newly applied jobs current between scans.
+/// The encoded `/api/jobs` document, kept while it is still true, so that a dashboard polled
+/// by many tabs (or a load test) costs one database read per change, not one per request.
+///
+/// A document stays valid until the first of:
+/// - the state changes: a revision is applied or a scan starts or finishes, in this process
+///   or another (`monitor apply`, `monitor scan`). The daemon's own scans call ``invalidate()``;
+///   other processes' changes are seen through the state's ``ChangeStamp``, checked at most once
+///   per `stampCheckInterval`;
+/// - the clock alone changes the views: a job's next occurrence starts, or an open window closes;
+/// - `maximumAge` passes (a bound for anything not foreseen here).
+///
+/// Concurrent requests that find no valid document share one build instead of each reading
+/// the whole state ("single flight").
 public final class JobsDocumentCache: Sendable {
-    private struct Entry {
-        var builtAt: Date
-        var bytes: [UInt8]
-    }
+    /// A built document and when it stops being true.
+    public struct Document: Sendable {
+        /// The encoded document. A `ByteBuffer` is shared by every response, not copied.
+        public var body: ByteBuffer
+        public var stamp: ChangeStamp
+        public var builtAt: Date
+        public var validUntil: Date
 
-    private let entry = Mutex<Entry?>(nil)
-    let maximumAge: TimeInterval
-
-    public init(maximumAge: TimeInterval = 5) {
-        self.maximumAge = maximumAge
-    }
-
-    /// The cached document if it is still fresh at `now`.
-    func document(at now: Date) -> [UInt8]? {
-        entry.withLock { entry in
-            guard let entry, now >= entry.builtAt, now.timeIntervalSince(entry.builtAt) < maximumAge else { return nil }
-            return entry.bytes
+        public init(body: ByteBuffer, stamp: ChangeStamp, builtAt: Date, validUntil: Date) {
+            self.body = body
+            self.stamp = stamp
+            self.builtAt = builtAt
+            self.validUntil = validUntil
         }
     }
 
-    func store(_ bytes: [UInt8], builtAt: Date) {
-        entry.withLock { $0 = Entry(builtAt: builtAt, bytes: bytes) }
+    private struct State {
+        var document: Document?
+        var checkedAt = Date.distantPast
+        var building: Task<Document, any Error>?
+        /// Bumped by ``invalidate()``: a build started before cannot store its older result.
+        var epoch = 0
     }
 
-    /// Forgets the document; called after every scan.
+    private enum Decision {
+        case hit(ByteBuffer)
+        case verify(Document)
+        case build
+    }
+
+    private let state = Mutex(State())
+    let maximumAge: TimeInterval
+    let stampCheckInterval: TimeInterval
+
+    public init(maximumAge: TimeInterval = 60, stampCheckInterval: TimeInterval = 1) {
+        self.maximumAge = maximumAge
+        self.stampCheckInterval = stampCheckInterval
+    }
+
+    /// The document as of `now`: the cached one while it is valid, else one build shared by
+    /// every caller waiting at that moment. `stamp` reads the state's current stamp (cheap);
+    /// `build` reads the state and encodes the document.
+    func document(at now: Date,
+                  stamp: @escaping @Sendable () async throws -> ChangeStamp,
+                  build: @escaping @Sendable () async throws -> Document) async throws -> ByteBuffer {
+        let decision = state.withLock { state -> Decision in
+            guard let document = state.document, isFresh(document, at: now) else { return .build }
+            return now.timeIntervalSince(state.checkedAt) < stampCheckInterval ? .hit(document.body) : .verify(document)
+        }
+        switch decision {
+        case .hit(let body):
+            return body
+        case .verify(let document):
+            if try await stamp() == document.stamp {
+                state.withLock { state in
+                    if state.document?.builtAt == document.builtAt, state.document?.stamp == document.stamp { state.checkedAt = now }
+                }
+                return document.body
+            }
+        case .build:
+            break
+        }
+        let (task, epoch) = state.withLock { state in
+            if let building = state.building { return (building, state.epoch) }
+            let task = Task { try await build() }
+            state.building = task
+            return (task, state.epoch)
+        }
+        do {
+            let document = try await task.value
+            state.withLock { state in
+                guard state.building == task else { return }
+                state.building = nil
+                if state.epoch == epoch {
+                    state.document = document
+                    state.checkedAt = document.builtAt
+                }
+            }
+            return document.body
+        } catch {
+            state.withLock { state in if state.building == task { state.building = nil } }
+            throw error
+        }
+    }
+
+    private func isFresh(_ document: Document, at now: Date) -> Bool {
+        now >= document.builtAt && now < document.validUntil && now.timeIntervalSince(document.builtAt) < maximumAge
+    }
+
+    /// Forgets the document, and any build in flight; called after every scan of the daemon.
     public func invalidate() {
-        entry.withLock { $0 = nil }
+        state.withLock { state in
+            state.document = nil
+            state.building = nil
+            state.epoch += 1
+        }
     }
 }

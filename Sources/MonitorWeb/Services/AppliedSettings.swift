@@ -14,7 +14,7 @@ public final class AppliedSettings: Sendable {
 
     /// Reads the applied settings of `store`, or the defaults when nothing was applied yet.
     public static func read(from store: StateStore) throws(StoreError) -> Settings {
-        try store.appliedState().desired?.settings ?? Settings(state: store.path)
+        try store.appliedRouting()?.settings ?? Settings(state: store.path)
     }
 
     public var current: Settings {
