@@ -390,6 +390,15 @@ struct ShippingTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("the compose file and the CI examples match their published schemas (check-jsonschema's vendored copies)",
+          arguments: [("docker-compose.yml", "vendor.compose-spec"), ("examples/ci/github-actions.yml", "vendor.github-workflows"),
+                      ("examples/ci/gitlab-ci.yml", "vendor.gitlab-ci")])
+    func filesMatchTheirSchemas(_ file: String, _ schema: String) throws {
+        let result = try runProcess(try CheckJSONSchema.executable(), ["--builtin-schema", schema, file],
+                                    environment: ProcessInfo.processInfo.environment, in: Self.repository)
+        #expect(result.exit == 0, "check-jsonschema --builtin-schema \(schema) \(file):\n\(result.stdout)\(result.stderr)")
+    }
+
     // MARK: - systemd
 
     static let systemdUnits = ["monitor.service", "monitor-report.service", "monitor-report.timer"]
