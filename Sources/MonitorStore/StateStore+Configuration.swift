@@ -50,10 +50,10 @@ extension StateStore {
     ///   - plan: the plan the caller computed against `baseRevision`, to save planning twice;
     ///     recomputed inside the transaction when `nil` or when no base revision is given.
     public func apply(_ desired: DesiredState, baseRevision: Int64?, plan precomputed: Plan? = nil, context: ApplyContext) throws(StoreError) -> Revision? {
-        let json: [UInt8], digest: String
+        let encoding: CanonicalEncoding, digest: String
         do {
-            json = try desired.canonicalJSON()
-            digest = ConfigDigest.of(canonicalJSON: json)
+            encoding = try desired.canonicalEncoding()
+            digest = ConfigDigest.of(canonicalJSON: encoding.document)
         } catch { throw .database("cannot encode the configuration: \(error)") }
         return try write { db -> Revision? in
             let applied = try Self.appliedState(db)
@@ -68,8 +68,8 @@ extension StateStore {
             let revision = Revision(
                 id: 0, appliedAt: now, configDigest: digest, configPath: context.configPath, git: context.git,
                 user: context.user, host: context.host, summary: plan.summary)
-            let id = try Self.insert(revision, desiredJSON: String(decoding: json, as: UTF8.self), db)
-            try Self.write(plan, desired: desired, revision: id, now: now, db)
+            let id = try Self.insert(revision, desiredJSON: String(decoding: encoding.document, as: UTF8.self), db)
+            try Self.write(plan, desired: desired, encoding: encoding, revision: id, now: now, db)
             var recorded = revision
             recorded.id = id
             return recorded
@@ -88,9 +88,7 @@ extension StateStore {
     }
 
     /// Writes only what the plan touches, so re-applying 10,000 unchanged jobs costs nothing.
-    private static func write(_ plan: Plan, desired: DesiredState, revision: Int64, now: String, _ db: Database) throws {
-        let encoder = JSONEncoder.canonical
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+    private static func write(_ plan: Plan, desired: DesiredState, encoding: CanonicalEncoding, revision: Int64, now: String, _ db: Database) throws {
         let destinations = Dictionary(uniqueKeysWithValues: desired.destinations.map { ($0.name, $0) })
         let routes = Dictionary(uniqueKeysWithValues: desired.routes.map { ($0.name, $0) })
         let jobs = Dictionary(uniqueKeysWithValues: desired.jobs.map { ($0.name, $0) })
@@ -100,7 +98,7 @@ extension StateStore {
                 try db.execute(sql: """
                     INSERT INTO settings (id, spec, revision_id) VALUES (1, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET spec = excluded.spec, revision_id = excluded.revision_id
-                    """, arguments: [try json(desired.settings), revision])
+                    """, arguments: [encoding.settings, revision])
             case (.destination, .remove):
                 try db.execute(sql: "DELETE FROM destination WHERE name = ?", arguments: [change.name])
             case (.destination, _):
@@ -109,7 +107,7 @@ extension StateStore {
                     INSERT INTO destination (name, path, keep_versions, spec, revision_id) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET path = excluded.path, keep_versions = excluded.keep_versions,
                       spec = excluded.spec, revision_id = excluded.revision_id
-                    """).execute(arguments: [destination.name, destination.path, destination.keepVersions, try json(destination), revision])
+                    """).execute(arguments: [destination.name, destination.path, destination.keepVersions, encoding.destinations[destination.name]!, revision])
             case (.route, .remove):
                 try db.execute(sql: "DELETE FROM alert_route WHERE name = ?", arguments: [change.name])
             case (.route, _):
@@ -118,7 +116,7 @@ extension StateStore {
                 try db.cachedStatement(sql: """
                     INSERT INTO alert_route (name, channel, spec, revision_id) VALUES (?, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET channel = excluded.channel, spec = excluded.spec, revision_id = excluded.revision_id
-                    """).execute(arguments: [route.name, channel, try json(route), revision])
+                    """).execute(arguments: [route.name, channel, encoding.routes[route.name]!, revision])
             case (.job, .remove):
                 try db.cachedStatement(sql: "UPDATE job SET retired_at = ?, revision_id = ? WHERE name = ?")
                     .execute(arguments: [now, revision, change.name])
@@ -134,7 +132,7 @@ extension StateStore {
                       active_since = CASE WHEN job.retired_at IS NULL THEN job.active_since ELSE excluded.active_since END,
                       retired_at = NULL, revision_id = excluded.revision_id
                     """).execute(arguments: [job.name, job.destination, job.schedule.expression, job.timezone,
-                                             job.window.seconds, try json(job), now, now, revision])
+                                             job.window.seconds, encoding.jobs[job.name]!, now, now, revision])
             }
         }
     }

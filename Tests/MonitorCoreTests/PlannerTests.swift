@@ -100,3 +100,31 @@ import Testing
             """)
     }
 }
+
+/// `apply` stores each object's canonical JSON and the whole state's, encoded once and
+/// assembled; the assembly must be exactly what the encoder makes of the whole state, or the
+/// config digest would change with the code path.
+@Suite struct CanonicalEncodingTests {
+    @Test func theAssembledDocumentIsTheEncodersOwn() throws {
+        let schedule = try CronSchedule(parsing: "30 */6 * * 1-5")
+        let jobs = [
+            Job(name: "a/b \"quoted\"", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 3_600),
+                timezone: "Europe/Paris", routes: ["ops"], labels: ["team": "données", "z": "</script>"], description: "línea\nnueva\t✓"),
+            Job(name: "plain", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 60), verify: .none),
+        ]
+        let states = [
+            DesiredState(settings: Settings(state: "/var/lib/monitor/state.sqlite"), destinations: [], routes: [], jobs: []),
+            DesiredState(settings: Settings(state: "/s", publicURL: "https://monitor.example/x"),
+                         destinations: [Destination(name: "nas", path: "/srv/backups"), Destination(name: "b", path: "/b", keepVersions: 2)],
+                         routes: [], jobs: jobs),
+        ]
+        for state in states {
+            let encoding = try state.canonicalEncoding()
+            #expect(encoding.document == Array(try JSONEncoder.canonical.encode(state)))
+            for job in state.jobs {
+                #expect(encoding.jobs[job.name] == String(decoding: try JSONEncoder.canonical.encode(job), as: UTF8.self))
+            }
+            #expect(encoding.settings == String(decoding: try JSONEncoder.canonical.encode(state.settings), as: UTF8.self))
+        }
+    }
+}

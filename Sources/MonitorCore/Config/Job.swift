@@ -43,23 +43,24 @@ public enum Verification: String, Sendable, Hashable, Codable, CaseIterable {
 extension CronSchedule: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        if let parsed = Self.decoded.withLock({ $0[text] }) {
-            self = parsed
-            return
-        }
-        do { try self.init(parsing: text) } catch {
+        do { self = try Self.memoized(parsing: text) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-        let parsed = self
-        Self.decoded.withLock { cache in
-            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }
-            cache[text] = parsed
         }
     }
 
-    /// Schedules decoded from the state, by expression: thousands of jobs share a few dozen
-    /// expressions, and every scan and API read decodes every job.
-    private static let decoded = Mutex<[String: CronSchedule]>([:])
+    /// ``init(parsing:)`` with a process-wide memo of the expressions that parsed: thousands
+    /// of jobs share a few dozen expressions, and every load, scan and API read decodes every job.
+    public static func memoized(parsing text: String) throws(CronParseError) -> CronSchedule {
+        if let parsed = parsedExpressions.withLock({ $0[text] }) { return parsed }
+        let parsed = try CronSchedule(parsing: text)
+        parsedExpressions.withLock { memo in
+            if memo.count >= 4_096 { memo.removeAll(keepingCapacity: true) }
+            memo[text] = parsed
+        }
+        return parsed
+    }
+
+    private static let parsedExpressions = Mutex<[String: CronSchedule]>([:])
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -120,7 +120,7 @@ extension ConfigDecoder {
     private func schedule(_ node: Node, in document: YAMLDocument, what: String) -> CronSchedule? {
         guard let text = reader.string(node, in: document, what: what, expected: "a cron expression such as \"0 2 * * *\" or @daily") else { return nil }
         do {
-            return try CronSchedule(parsing: text)
+            return try CronSchedule.memoized(parsing: text)
         } catch {
             reader.error("\(what): \(error.message)", at: reader.contentLocation(of: node, in: document, offset: error.offset))
             return nil
