@@ -13,14 +13,15 @@ final class DaemonProcess {
     private let scratch: URL
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(in directory: URL, env: [String: String] = [:], extraArguments: [String] = []) throws {
+    /// `command` is what runs before `--listen`: `monitor run` by default, or e.g. `["demo", "--dir", D]`.
+    init(in directory: URL, env: [String: String] = [:], command: [String] = ["run"], extraArguments: [String] = []) throws {
         port = try freeLoopbackPort()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let log = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = try MonitorExecutable.url()
-        process.arguments = ["run", "--listen", "127.0.0.1:\(port)"] + extraArguments
+        process.arguments = command + ["--listen", "127.0.0.1:\(port)"] + extraArguments
         process.environment = monitorBaseEnvironment.merging(["MONITOR_LOG_LEVEL": "info"].merging(env) { _, b in b }) { _, b in b }
         process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
