@@ -41,7 +41,7 @@ struct StatusCommand: ParsableCommand {
                 }
             } else {
                 switch format {
-                case .json: print(String(decoding: try JSONEncoder.api.encode(StatusDocument(generatedAt: clock, jobs: views)), as: UTF8.self))
+                case .json: print(String(decoding: try StatusDocument(generatedAt: clock, jobs: views).encoded(), as: UTF8.self))
                 case .text: print(StatusTable.text(views, now: clock), terminator: "")
                 }
             }

@@ -27,7 +27,7 @@ struct JobsController<Context: RequestContext> {
             build: {
                 let now = clock()
                 let snapshot = try await reader.read { store throws(StoreError) in try store.jobViewsSnapshot(now: now) }
-                let bytes = try JSONEncoder.api.encode(StatusDocument(generatedAt: now, jobs: snapshot.jobs))
+                let bytes = try StatusDocument(generatedAt: now, jobs: snapshot.jobs).encoded()
                 return JobsDocumentCache.Document(body: ByteBuffer(bytes: bytes), stamp: snapshot.stamp, builtAt: now, validUntil: snapshot.validUntil)
             })
         return .json(body: body)
