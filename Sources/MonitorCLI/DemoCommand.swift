@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             case .failure(let error): throw ValidationError(error.message)
             }
         }
-        LoggingSetup.bootstrap(defaultLevel: noServe ? .warning : .info)
+        LoggingSetup.bootstrap(defaultLevel: .info)
         // The replayed history would log every verdict and promotion of three weeks; only problems.
         var quiet = Logger(label: "monitor.demo")
         quiet.logLevel = max(quiet.logLevel, .warning)
