@@ -32,6 +32,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Build the sandbox, print how to look at it, and stop.")
     var noServe = false
 
+    /// The end of the simulated history instead of the real time, so that tests can try any hour
+    /// and daylight-saving day. Only with --no-serve: the daemon scans with the real clock.
+    @Option(help: .hidden)
+    var now: String?
+
     func run() async throws {
         var address: ListenAddress?
         if let listen {
@@ -40,6 +45,8 @@ struct DemoCommand: AsyncParsableCommand {
             case .failure(let error): throw ValidationError(error.message)
             }
         }
+        if now != nil, !noServe { throw ValidationError("--now goes only with --no-serve") }
+        let clock = try now.map(Clock.parse) ?? Date()
         LoggingSetup.bootstrap(defaultLevel: .info)
         // The replayed history would log every verdict and promotion of three weeks; only problems.
         var quiet = Logger(label: "monitor.demo")
@@ -48,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
         let build: DemoBuild
         do {
             let sandbox = try DemoSandbox.prepare(folder: dir)
-            build = try sandbox.build(scenario: DemoScenario(now: Date()), logger: quiet)
+            build = try sandbox.build(scenario: DemoScenario(now: clock), logger: quiet)
         } catch {
             throw Output.fail(error)
         }

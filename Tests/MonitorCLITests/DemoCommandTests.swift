@@ -84,6 +84,41 @@ struct DemoCommandTests {
         #expect(after["status"] as? String == "SUCCESS", "\(after)")
     }
 
+    /// The story must hold whatever the hour: while a daily run is in its window, just after
+    /// midnight in Tokyo, on a Monday (the weekly job runs), and on daylight-saving days in
+    /// Paris and New York.
+    @Test("every verdict shows whatever the time the demo is run", arguments: [
+        "2026-11-25T00:00:00Z", "2026-11-25T01:10:00Z", "2026-11-25T02:59:30Z", "2026-11-23T06:20:00Z",
+        "2026-11-24T15:05:00Z", "2026-11-27T18:45:00Z", "2026-03-29T01:30:00Z", "2026-03-08T07:00:00Z",
+        "2026-10-25T02:30:00Z", "2026-11-01T05:40:00Z",
+    ])
+    func everyVerdictAtAnyTime(now: String) throws {
+        let scratch = try Scratch()
+        let sandbox = scratch.path("sandbox")
+        let built = try runMonitor(["demo", "--dir", sandbox, "--no-serve", "--now", now])
+        #expect(built.exit == 0, "\(built.stdout)\(built.stderr)")
+        let state = sandbox + "/state/monitor.sqlite"
+        let document = try Self.json(try runMonitor(["status", "--format", "json", "--state", state, "--now", now]))
+        let jobs = try #require(document["jobs"] as? [[String: Any]])
+        let statuses = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0["status"] as! String) })
+        #expect(statuses == [
+            "postgres-prod": "SUCCESS", "web-assets": "HASH_MISMATCH", "mail-archive": "FAILED", "ldap-config": "MISSING",
+            "reports-weekly": "SUCCESS", "crm-files": "PENDING",
+        ])
+        let postgres = try Self.json(try runMonitor(["status", "--format", "json", "--state", state, "--now", now, "--job", "postgres-prod"]))
+        let late = (postgres["occurrences"] as? [[String: Any]] ?? []).filter { $0["late"] as? Bool == true }
+        #expect(late.count == 1 && late.first?["state"] as? String == "SUCCESS", "\(late)")
+        #expect(built.stdout.contains("crm-files       PENDING"), "\(built.stdout)")
+    }
+
+    @Test("--now goes only with --no-serve")
+    func nowNeedsNoServe() throws {
+        let scratch = try Scratch()
+        let result = try runMonitor(["demo", "--dir", scratch.path("sandbox"), "--now", "2026-11-25T00:00:00Z"])
+        #expect(result.exit == 64 && result.stderr.contains("--now goes only with --no-serve"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("sandbox")))
+    }
+
     @Test("running again on its own folder rebuilds it; a foreign folder is refused untouched")
     func rebuildAndRefuse() throws {
         let scratch = try Scratch()
