@@ -75,6 +75,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "monitor", dependencies: ["MonitorCLI"]),
+        // Test support shared by test targets: the Python test servers (SMTP, webhooks) and the
+        // self-signed certificate. Foundation only.
+        .target(name: "MonitorTestSupport", path: "Tests/MonitorTestSupport"),
         .testTarget(
             name: "MonitorCoreTests",
             dependencies: ["MonitorCore"],
@@ -86,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorRuntimeTests",
-            dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore"]
+            dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore", "MonitorTestSupport"]
         ),
         .testTarget(
             name: "MonitorWebTests",
@@ -99,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorCLITests",
-            dependencies: ["MonitorCore"],
+            dependencies: ["MonitorCore", "MonitorTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 /// `monitor notify test ROUTE` with the built executable against a real SMTP server

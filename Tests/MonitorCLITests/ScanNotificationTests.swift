@@ -1,4 +1,5 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 /// Scans that send e-mail through a real SMTP server (STARTTLS + AUTH on loopback): FAILED,

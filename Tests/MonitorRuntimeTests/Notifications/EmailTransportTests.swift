@@ -1,4 +1,5 @@
 import Foundation
+import MonitorTestSupport
 import MonitorCore
 import MonitorRuntime
 import Testing

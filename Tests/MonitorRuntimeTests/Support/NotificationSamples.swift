@@ -75,28 +75,3 @@ struct ReceivedRequest: Decodable {
         try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] ?? [:]
     }
 }
-
-enum MailServerMode: String {
-    case plain, starttls, smtps
-}
-
-extension TestServer {
-    /// aiosmtpd on 127.0.0.1: user `monitor`, password `s3cret`; `reject` answers 550 and
-    /// `defer` 450 to those recipients.
-    static func mail(_ mode: MailServerMode, reject: [String] = [], defer deferred: [String] = []) throws -> TestServer {
-        var arguments = ["--mode", mode.rawValue, "--user", "monitor", "--password", "s3cret"]
-        if mode != .plain {
-            let files = try TestCertificate.files()
-            arguments += ["--cert", files.certificate.path, "--key", files.key.path]
-        }
-        arguments += reject.flatMap { ["--reject", $0] } + deferred.flatMap { ["--defer", $0] }
-        return try TestServer(script: "smtp_server.py", arguments: arguments)
-    }
-
-    static func webhookReceiver() throws -> TestServer {
-        try TestServer(script: "webhook_receiver.py")
-    }
-
-    func smtpURL(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
-    func httpURL(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
-}

@@ -2,13 +2,13 @@ import Foundation
 
 /// A self-signed certificate for 127.0.0.1, made once per test run with `openssl req -x509`:
 /// the SMTP server presents it, and tests trust it (or not) through `ca_file`.
-enum TestCertificate {
-    struct Files: Sendable {
-        let certificate: URL
-        let key: URL
+public enum TestCertificate {
+    public struct Files: Sendable {
+        public let certificate: URL
+        public let key: URL
     }
 
-    static func files() throws -> Files { try made.get() }
+    public static func files() throws -> Files { try made.get() }
 
     private static let made: Result<Files, any Error> = Result {
         let folder = try TestServer.temporaryFolder()

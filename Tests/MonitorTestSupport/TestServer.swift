@@ -1,25 +1,28 @@
 import Foundation
 
+/// Test support shared by the test targets that need real peers.
+///
 /// A real server from `Tests/Servers` (Python: aiosmtpd for SMTP, http.server for webhooks),
 /// started by one test on a port the system picks and stopped by it.
 ///
 /// The script writes its port to a ready file once it accepts connections, appends one JSON
 /// line per message or request it receives, and exits by itself after `lifetime` seconds or
 /// when this test process is gone, so that a crashed test leaves no server behind.
-final class TestServer {
-    let port: Int
+public final class TestServer: @unchecked Sendable {
+    public let port: Int
     /// A temporary folder for this server (its ready file, records and log), removed with it.
-    let folder: URL
+    public let folder: URL
     private let process: Process
-    private let records: URL
+    /// The JSON-lines file the server appends to (`--out`).
+    public let records: URL
 
     /// `Tests/Servers`, next to the test targets.
-    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Servers")
+    public static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Servers")
 
     /// Starts `script` with `arguments` (plus `--ready`, `--out` and `--lifetime`) and waits up
     /// to 20 s for it to listen.
-    init(script: String, arguments: [String] = [], lifetime: Int = 120) throws {
+    public init(script: String, arguments: [String] = [], lifetime: Int = 120) throws {
         folder = try Self.temporaryFolder()
         let ready = self.folder.appendingPathComponent("ready")
         records = self.folder.appendingPathComponent("records.jsonl")
@@ -64,7 +67,7 @@ final class TestServer {
     /// Kills the server and waits for it. SIGKILL because a child started from a Swift test
     /// thread inherits that thread's blocked SIGTERM (the scripts unblock it, but a server
     /// stuck before doing so must still go), and the server has nothing to clean up.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -72,7 +75,7 @@ final class TestServer {
     }
 
     /// What the server received so far, one value per message or request, oldest first.
-    func received<Record: Decodable>(_ type: Record.Type) throws -> [Record] {
+    public func received<Record: Decodable>(_ type: Record.Type) throws -> [Record] {
         guard let data = try? Data(contentsOf: records) else { return [] }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -81,19 +84,19 @@ final class TestServer {
         }
     }
 
-    static func temporaryFolder() throws -> URL {
+    public static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-notify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 }
 
-struct ServerDidNotStart: Error, CustomStringConvertible {
-    let description: String
+public struct ServerDidNotStart: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// A TCP port on 127.0.0.1 where nothing listens: bound by the system, then closed.
-func closedPort() throws -> Int {
+public func closedPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EMFILE) }
     defer { close(fd) }
@@ -109,4 +112,32 @@ func closedPort() throws -> Int {
     }
     guard bound else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// How the test SMTP server talks: plain, STARTTLS, or TLS from the first byte (smtps).
+public enum MailServerMode: String, Sendable {
+    case plain, starttls, smtps
+}
+
+extension TestServer {
+    /// aiosmtpd on 127.0.0.1: user `monitor`, password `s3cret`; `reject` answers 550 and
+    /// `defer` 450 to those recipients; `extra` are further options of `smtp_server.py`, such
+    /// as `--stall-data 1`. With TLS it presents ``TestCertificate``.
+    public static func mail(_ mode: MailServerMode, reject: [String] = [], defer deferred: [String] = [],
+                            extra: [String] = []) throws -> TestServer {
+        var arguments = ["--mode", mode.rawValue, "--user", "monitor", "--password", "s3cret"]
+        if mode != .plain {
+            let files = try TestCertificate.files()
+            arguments += ["--cert", files.certificate.path, "--key", files.key.path]
+        }
+        arguments += reject.flatMap { ["--reject", $0] } + deferred.flatMap { ["--defer", $0] } + extra
+        return try TestServer(script: "smtp_server.py", arguments: arguments)
+    }
+
+    public static func webhookReceiver() throws -> TestServer {
+        try TestServer(script: "webhook_receiver.py")
+    }
+
+    public func smtpURL(_ scheme: String = "smtp") -> String { "\(scheme)://127.0.0.1:\(port)" }
+    public func httpURL(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 }
