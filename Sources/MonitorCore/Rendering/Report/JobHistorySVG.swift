@@ -4,6 +4,8 @@ import Foundation
 /// helpers as the report: the image of the dashboard's job detail
 /// (`GET /api/jobs/{name}/history.svg`).
 public enum JobHistorySVG {
+    /// The size caption is short so it fits the image's width; the full description (versions,
+    /// sizes) is in the image's title and aria-label.
     public static func document(_ job: ReportJob, now: Date, days: Int) -> String {
         let strip = ReportCharts.occurrenceStrip(job.recent)
         let size = ReportCharts.sizeChart(job.sizes, from: ReportModel.periodStart(now: now, days: days), to: now)
@@ -22,7 +24,7 @@ public enum JobHistorySVG {
             <text x="0" y="14" font-size="12" font-weight="600">\(e(strip.label))</text>
             <g transform="translate(0,\(stripTop))">
             \(strip.body)</g>
-            <text x="0" y="\(sizeCaption)" font-size="12" font-weight="600">\(e(size.label)), last \(days) day\(days == 1 ? "" : "s")</text>
+            <text x="0" y="\(sizeCaption)" font-size="12" font-weight="600">Backup size, last \(days) day\(days == 1 ? "" : "s")</text>
             <g transform="translate(0,\(sizeTop))">
             \(size.body)</g>
             </svg>
