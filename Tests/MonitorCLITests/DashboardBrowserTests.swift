@@ -1,4 +1,5 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 /// The dashboard in a real browser: headless Chromium loads `/` from a running `monitor run`,
@@ -65,6 +66,42 @@ import Testing
                 "the history chart is shown:\n\(section)")
         #expect(section.contains(#"alt="History of web: latest occurrences by verdict and backup size over time""#))
 
+        #expect(daemon.terminate() == 0)
+    }
+
+    /// The page served, but the API gone (a proxy drops every `/api/` request, as a daemon
+    /// that stopped would): the page says it cannot reach the daemon.
+    @Test(.timeLimit(.minutes(2))) func aDaemonThatCannotBeReachedIsSaid() throws {
+        let box = try BackupSandbox(jobs: Self.jobs)
+        try box.monitor(["apply"])
+        let daemon = try DaemonProcess(in: box.root)
+        let proxy = try TestServer(script: "cut_proxy.py", arguments: ["--upstream", daemon.baseURL, "--cut", "/api/"])
+
+        let dom = try Self.dumpDOM("http://127.0.0.1:\(proxy.port)/", profile: box.root.appendingPathComponent("chromium-profile"))
+        struct Request: Decodable { var path: String; var cut: Bool }
+        let requests = try proxy.received(Request.self)
+        #expect(requests.contains { $0.path == "/api/jobs" && $0.cut }, "the page asked for /api/jobs: \(requests.map(\.path))")
+        let notice = try #require(dom.range(of: #"<p id="notice""#).map { String(dom[$0.lowerBound...].prefix(300)) })
+        #expect(notice.hasPrefix(#"<p id="notice" class="notice" role="alert">Cannot reach the monitor daemon: "#), "\(notice)")
+        #expect(!dom.contains(#"data-job="db""#), "no rows without data")
+        #expect(daemon.terminate() == 0)
+    }
+
+    /// With `api_token_env` set, the page finds `/api/jobs` answering 401 and asks for the token.
+    @Test(.timeLimit(.minutes(2))) func anAPIThatNeedsATokenAsksForIt() throws {
+        let box = try BackupSandbox(jobs: Self.jobs)
+        let config = box.root.appendingPathComponent("monitor.yaml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: "settings:\n", with: "settings:\n  api_token_env: MONITOR_TOKEN\n")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        try box.monitor(["apply"])
+        let daemon = try DaemonProcess(in: box.root, env: ["MONITOR_TOKEN": "browser-test-token"])
+
+        let dom = try Self.dumpDOM(daemon.baseURL + "/", profile: box.root.appendingPathComponent("chromium-profile"))
+        #expect(dom.contains(#"<form id="token-form" class="token">"#), "the token form is shown:\n\(dom)")
+        #expect(dom.contains("the API needs a token"), "\(dom)")
+        #expect(!dom.contains(#"data-job="db""#))
+        #expect(!dom.contains("browser-test-token"))
         #expect(daemon.terminate() == 0)
     }
 }
