@@ -6,11 +6,12 @@ extension StateStore {
     /// What `monitor report` shows at `now` over the last `days` days (SPEC §10): the latest
     /// revision, verdict counts and every active job. A handful of set queries whatever the
     /// number of jobs, so a report of 10,000 jobs costs about what `/api/jobs` does.
+    /// Everything comes from one read, so a scan finishing meanwhile cannot make the page disagree with itself.
     public func report(now: Date, days: Int) throws(StoreError) -> ReportModel {
-        let jobs = try reportJobs(now: now, days: days)
         let start = Timestamp.string(ReportModel.periodStart(now: now, days: days))
         let end = Timestamp.string(now)
-        let (revision, counts) = try read { db in
+        return try read { db in
+            let jobs = try Self.reportJobs(db, now: now, days: days, named: [], stripLength: ReportModel.stripLength)
             let revision = try Row.fetchOne(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT 1").map { row in
                 AppliedRevision(
                     number: row["id"], configDigest: row["config_digest"], configPath: row["config_path"],
@@ -24,9 +25,8 @@ extension StateStore {
                 """, arguments: [start, end]) {
                 if let verdict = Verdict(rawValue: row["state"]) { counts[verdict] = row["n"] }
             }
-            return (revision, counts)
+            return ReportModel(generatedAt: now, days: days, revision: revision, verdictCounts: counts, jobs: jobs)
         }
-        return ReportModel(generatedAt: now, days: days, revision: revision, verdictCounts: counts, jobs: jobs)
     }
 
     /// The active jobs `names` (all when empty) as the report shows them: status from
@@ -34,34 +34,35 @@ extension StateStore {
     /// versions promoted in the period, those retention deleted since included.
     public func reportJobs(now: Date, days: Int, named names: [String] = [],
                            stripLength: Int = ReportModel.stripLength) throws(StoreError) -> [ReportJob] {
-        let views = try jobViews(now: now, named: names)
+        try read { db in try Self.reportJobs(db, now: now, days: days, named: names, stripLength: stripLength) }
+    }
+
+    static func reportJobs(_ db: Database, now: Date, days: Int, named names: [String], stripLength: Int) throws -> [ReportJob] {
+        let views = try jobViewsSnapshot(db, now: now, named: names, occurrenceLimit: nil).jobs
         guard !views.isEmpty else { return [] }
         let start = Timestamp.string(ReportModel.periodStart(now: now, days: days))
         let end = Timestamp.string(now)
         // With a few names, filter in SQL; for the whole report, read the period once and let
         // the dictionary lookup below drop retired jobs.
         let filter = names.isEmpty ? "" : " AND job IN (\(names.map { _ in "?" }.joined(separator: ",")))"
-        let (recent, sizes) = try read { db in
-            var recent: [String: [OccurrenceRecord]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT * FROM (
-                  SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
-                  FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
-                ) WHERE newest <= ? ORDER BY job, scheduled_at
-                """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength]) {
-                recent[row["job"], default: []].append(Self.occurrence(row))
-            }
-            var sizes: [String: [VersionSize]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT job, id, finished_at, bytes, files, deleted_at FROM version
-                WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
-                """, arguments: StatementArguments([start, end]) + StatementArguments(names)) {
-                guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
-                sizes[row["job"], default: []].append(VersionSize(
-                    versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
-                    deleted: (row["deleted_at"] as String?) != nil))
-            }
-            return (recent, sizes)
+        var recent: [String: [OccurrenceRecord]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT * FROM (
+              SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
+              FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
+            ) WHERE newest <= ? ORDER BY job, scheduled_at
+            """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength]) {
+            recent[row["job"], default: []].append(Self.occurrence(row))
+        }
+        var sizes: [String: [VersionSize]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT job, id, finished_at, bytes, files, deleted_at FROM version
+            WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
+            """, arguments: StatementArguments([start, end]) + StatementArguments(names)) {
+            guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
+            sizes[row["job"], default: []].append(VersionSize(
+                versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
+                deleted: (row["deleted_at"] as String?) != nil))
         }
         return views.map { ReportJob(view: $0, recent: recent[$0.name] ?? [], sizes: sizes[$0.name] ?? []) }
     }

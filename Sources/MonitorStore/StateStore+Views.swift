@@ -13,54 +13,58 @@ extension StateStore {
     /// ``ChangeStamp`` read in the same transaction, and the first instant after `now` at which
     /// the views change by the clock alone (a `next` occurrence starts, an open window closes).
     public func jobViewsSnapshot(now: Date, named names: [String] = [], occurrenceLimit: Int? = nil) throws(StoreError) -> JobViewsSnapshot {
-        try read { db in
-            let stamp = try Self.changeStamp(db)
-            let jobs = try Self.activeJobs(db, named: names)
-            func latest(_ filter: String) throws -> [String: OccurrenceRecord] {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT o.* FROM occurrence o
-                    JOIN (SELECT job, max(scheduled_at) AS m FROM occurrence \(filter) GROUP BY job) x
-                      ON o.job = x.job AND o.scheduled_at = x.m
-                    """)
-                return Dictionary(rows.map { ($0["job"] as String, Self.occurrence($0)) }) { a, _ in a }
-            }
-            let newest = try latest("")
-            let decided = try latest("WHERE state != 'PENDING'")
-            let lastSuccess = Dictionary(try Row.fetchAll(db, sql: """
-                SELECT job, max(finished_at) AS at FROM occurrence WHERE state = 'SUCCESS' GROUP BY job
-                """).map { ($0["job"] as String, Timestamp.parse($0["at"] as String? ?? "")) }) { a, _ in a }
-            let versions = Dictionary(try Row.fetchAll(db, sql: """
-                SELECT v.* FROM version v
-                JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
-                """).map { ($0["job"] as String, Self.version($0)) }) { a, _ in a }
-            var openWindows: Set<String> = []
-            var validUntil = Date.distantFuture
-            for row in try Row.fetchAll(db, sql: """
-                SELECT job, min(window_end) AS closes FROM occurrence WHERE state = 'PENDING' AND window_end > ? GROUP BY job
-                """, arguments: [Timestamp.string(now)]) {
-                openWindows.insert(row["job"])
-                if let closes = Timestamp.parse(row["closes"] as String) { validUntil = min(validUntil, closes) }
-            }
-            let views = try jobs.map { active in
-                let name = active.job.name
-                let version = versions[name].map { VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt) }
-                var occurrences: [OccurrenceView]?
-                if let occurrenceLimit {
-                    occurrences = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
-                                                   arguments: [name, occurrenceLimit]).map { OccurrenceView(Self.occurrence($0)) }
-                }
-                return JobView(
-                    job: active.job,
-                    status: VerdictRules.jobStatus(latestDecided: decided[name]?.state, hasOpenWindow: openWindows.contains(name)),
-                    lastSuccessAt: lastSuccess[name] ?? nil,
-                    currentVersion: version,
-                    latest: newest[name].map(OccurrenceView.init),
-                    next: OccurrenceSchedule(job: active.job).next(after: now).map(NextOccurrenceView.init),
-                    occurrences: occurrences)
-            }
-            for view in views { if let next = view.next { validUntil = min(validUntil, next.occurrence.scheduledAt) } }
-            return JobViewsSnapshot(jobs: views, stamp: stamp, validUntil: validUntil)
+        try read { db in try Self.jobViewsSnapshot(db, now: now, named: names, occurrenceLimit: occurrenceLimit) }
+    }
+
+    /// ``jobViewsSnapshot(now:named:occurrenceLimit:)`` inside a read the caller holds, so that
+    /// what it reads next (the report's history) comes from the same state.
+    static func jobViewsSnapshot(_ db: Database, now: Date, named names: [String], occurrenceLimit: Int?) throws -> JobViewsSnapshot {
+        let stamp = try Self.changeStamp(db)
+        let jobs = try Self.activeJobs(db, named: names)
+        func latest(_ filter: String) throws -> [String: OccurrenceRecord] {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT o.* FROM occurrence o
+                JOIN (SELECT job, max(scheduled_at) AS m FROM occurrence \(filter) GROUP BY job) x
+                  ON o.job = x.job AND o.scheduled_at = x.m
+                """)
+            return Dictionary(rows.map { ($0["job"] as String, Self.occurrence($0)) }) { a, _ in a }
         }
+        let newest = try latest("")
+        let decided = try latest("WHERE state != 'PENDING'")
+        let lastSuccess = Dictionary(try Row.fetchAll(db, sql: """
+            SELECT job, max(finished_at) AS at FROM occurrence WHERE state = 'SUCCESS' GROUP BY job
+            """).map { ($0["job"] as String, Timestamp.parse($0["at"] as String? ?? "")) }) { a, _ in a }
+        let versions = Dictionary(try Row.fetchAll(db, sql: """
+            SELECT v.* FROM version v
+            JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
+            """).map { ($0["job"] as String, Self.version($0)) }) { a, _ in a }
+        var openWindows: Set<String> = []
+        var validUntil = Date.distantFuture
+        for row in try Row.fetchAll(db, sql: """
+            SELECT job, min(window_end) AS closes FROM occurrence WHERE state = 'PENDING' AND window_end > ? GROUP BY job
+            """, arguments: [Timestamp.string(now)]) {
+            openWindows.insert(row["job"])
+            if let closes = Timestamp.parse(row["closes"] as String) { validUntil = min(validUntil, closes) }
+        }
+        let views = try jobs.map { active in
+            let name = active.job.name
+            let version = versions[name].map { VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt) }
+            var occurrences: [OccurrenceView]?
+            if let occurrenceLimit {
+                occurrences = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
+                                               arguments: [name, occurrenceLimit]).map { OccurrenceView(Self.occurrence($0)) }
+            }
+            return JobView(
+                job: active.job,
+                status: VerdictRules.jobStatus(latestDecided: decided[name]?.state, hasOpenWindow: openWindows.contains(name)),
+                lastSuccessAt: lastSuccess[name] ?? nil,
+                currentVersion: version,
+                latest: newest[name].map(OccurrenceView.init),
+                next: OccurrenceSchedule(job: active.job).next(after: now).map(NextOccurrenceView.init),
+                occurrences: occurrences)
+        }
+        for view in views { if let next = view.next { validUntil = min(validUntil, next.occurrence.scheduledAt) } }
+        return JobViewsSnapshot(jobs: views, stamp: stamp, validUntil: validUntil)
     }
 
     /// What changes when the views change other than by the clock: an applied revision, or
