@@ -11,6 +11,7 @@ public struct WebDependencies: Sendable {
     public let settings: AppliedSettings
     public let metrics: MonitorMetrics
     public let jobsCache: JobsDocumentCache
+    let jobsSource: JobsDocumentSource
     public let scans: ScanCoordinator
     public let environment: [String: String]
     public let clock: @Sendable () -> Date
@@ -23,7 +24,9 @@ public struct WebDependencies: Sendable {
         self.settings = AppliedSettings(try AppliedSettings.read(from: store))
         self.metrics = MonitorMetrics()
         self.jobsCache = JobsDocumentCache()
-        self.scans = ScanCoordinator(store: store, settings: settings, metrics: metrics, jobsCache: jobsCache, clock: clock, logger: logger)
+        self.jobsSource = JobsDocumentSource(reader: StateReader(store: store), clock: clock)
+        self.scans = ScanCoordinator(store: store, settings: settings, metrics: metrics, jobsCache: jobsCache,
+                                     jobsSource: jobsSource, clock: clock, logger: logger)
         self.environment = environment
         self.clock = clock
         self.logger = logger

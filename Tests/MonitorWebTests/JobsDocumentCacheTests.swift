@@ -139,3 +139,27 @@ import Testing
         }
     }
 }
+
+/// After each scan the daemon builds the next document in the background, so the dashboard's
+/// next poll is answered from memory.
+@Suite struct JobsDocumentWarmingTests {
+    @Test func aScanLeavesTheNextDocumentReady() async throws {
+        let fixture = try WebFixture()
+        let dependencies = try fixture.dependencies()
+        #expect(!dependencies.jobsCache.holdsDocument)
+        _ = try await dependencies.scans.scan()
+        var waited = 0
+        while !dependencies.jobsCache.holdsDocument, waited < 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(dependencies.jobsCache.holdsDocument, "the document was built after the scan")
+        // Answered from memory: neither the stamp nor a build is needed.
+        let body = try await dependencies.jobsCache.document(
+            at: fixture.clock.now,
+            stamp: { Issue.record("the stamp was read"); return ChangeStamp(revision: nil, scan: nil, scanFinished: false) },
+            build: { Issue.record("a build was started"); throw CancellationError() })
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])["jobs"] as? [[String: Any]]
+        #expect(jobs?.map { $0["name"] as? String } == ["db", "idle", "web"])
+    }
+}

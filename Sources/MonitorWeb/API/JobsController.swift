@@ -20,16 +20,7 @@ struct JobsController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let reader = dependencies.reader, clock = dependencies.clock
-        let body = try await dependencies.jobsCache.document(
-            at: clock(),
-            stamp: { try await reader.read { store throws(StoreError) in try store.changeStamp() } },
-            build: {
-                let now = clock()
-                let snapshot = try await reader.read { store throws(StoreError) in try store.jobViewsSnapshot(now: now) }
-                let bytes = try StatusDocument(generatedAt: now, jobs: snapshot.jobs).encoded()
-                return JobsDocumentCache.Document(body: ByteBuffer(bytes: bytes), stamp: snapshot.stamp, builtAt: now, validUntil: snapshot.validUntil)
-            })
+        let body = try await dependencies.jobsCache.document(from: dependencies.jobsSource)
         return .json(body: body)
     }
 

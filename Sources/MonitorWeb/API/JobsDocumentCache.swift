@@ -106,6 +106,9 @@ public final class JobsDocumentCache: Sendable {
         now >= document.builtAt && now < document.validUntil && now.timeIntervalSince(document.builtAt) < maximumAge
     }
 
+    /// Whether a document is held (tests).
+    var holdsDocument: Bool { state.withLock { $0.document != nil } }
+
     /// Forgets the document, and any build in flight; called after every scan of the daemon.
     public func invalidate() {
         state.withLock { state in

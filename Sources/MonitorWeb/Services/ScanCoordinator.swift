@@ -13,17 +13,19 @@ public actor ScanCoordinator {
     let settings: AppliedSettings
     let metrics: MonitorMetrics
     let jobsCache: JobsDocumentCache
+    let jobsSource: JobsDocumentSource
     let clock: @Sendable () -> Date
     let logger: Logger
     private var tail: Task<Result<ScanSummary, StoreError>, Never>?
 
-    public init(store: StateStore, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
-                clock: @escaping @Sendable () -> Date, logger: Logger) {
+    init(store: StateStore, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
+         jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger) {
         self.store = store
         self.scanner = MonitorRuntime.Scanner(store: store, logger: logger)
         self.settings = settings
         self.metrics = metrics
         self.jobsCache = jobsCache
+        self.jobsSource = jobsSource
         self.clock = clock
         self.logger = logger
     }
@@ -53,7 +55,7 @@ public actor ScanCoordinator {
                                     store: StateStore) async -> Result<ScanSummary, StoreError> {
         let duration = ContinuousClock.now - started
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        jobsCache.invalidate()
+        jobsCache.refresh(from: jobsSource, logger: logger)
         switch result {
         case .success(let summary):
             metrics.recordScan(seconds: seconds, at: clock(), errors: summary.errors.count)
