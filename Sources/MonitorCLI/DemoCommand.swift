@@ -26,8 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Build the sandbox in this folder (kept; rebuilt when run again).", valueName: "folder"))
     var dir: String?
 
-    @Option(help: ArgumentHelp("Address to serve on (default: 127.0.0.1:8080).", valueName: "host:port"))
-    var listen: String?
+    @Option(help: ArgumentHelp("Address to serve on (default: 127.0.0.1:8080).", valueName: "host:port"), transform: ListenAddress.argument)
+    var listen: ListenAddress?
 
     @Flag(help: "Build the sandbox, print how to look at it, and stop.")
     var noServe = false
@@ -38,13 +38,6 @@ struct DemoCommand: AsyncParsableCommand {
     var now: String?
 
     func run() async throws {
-        var address: ListenAddress?
-        if let listen {
-            switch Result(catching: { () throws(ListenAddressParseError) in try ListenAddress(parsing: listen) }) {
-            case .success(let parsed): address = parsed
-            case .failure(let error): throw ValidationError(error.message)
-            }
-        }
         if now != nil, !noServe { throw ValidationError("--now goes only with --no-serve") }
         let clock = try now.map(Clock.parse) ?? Date()
         LoggingSetup.bootstrap(defaultLevel: .info)
@@ -72,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw Output.fail(error)
         }
-        let serving = address ?? dependencies.settings.current.listen
+        let serving = listen ?? dependencies.settings.current.listen
         // Written straight to the descriptor, so that it shows before the daemon's log even when
         // standard output is a pipe.
         FileHandle.standardOutput.write(Data(DemoGuide.text(build, binary: Self.executablePath(), dashboard: Self.url(serving)).utf8))

@@ -23,8 +23,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var config: ConfigOptions
 
-    @Option(help: ArgumentHelp("Address to listen on (default: settings.listen, else 127.0.0.1:8080).", valueName: "host:port"))
-    var listen: String?
+    @Option(help: ArgumentHelp("Address to listen on (default: settings.listen, else 127.0.0.1:8080).", valueName: "host:port"), transform: ListenAddress.argument)
+    var listen: ListenAddress?
 
     func run() async throws {
         let store = try StateLocator.open(state, config)
@@ -36,13 +36,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw Output.fail(error)
         }
-        var address = dependencies.settings.current.listen
-        if let listen {
-            switch Result(catching: { () throws(ListenAddressParseError) in try ListenAddress(parsing: listen) }) {
-            case .success(let parsed): address = parsed
-            case .failure(let error): throw ValidationError(error.message)
-            }
-        }
+        let address = listen ?? dependencies.settings.current.listen
         do {
             try await Daemon.run(dependencies, transport: LiveTransport(), listen: address)
         } catch {
