@@ -51,11 +51,6 @@ enum StatusTable {
         }
     }
 
-    static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
-    }
+    /// Binary units, one decimal: the report's format, so both say the same size the same way.
+    static func bytes(_ count: Int64) -> String { ReportFormat.bytes(count) }
 }
