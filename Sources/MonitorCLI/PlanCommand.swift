@@ -40,7 +40,11 @@ struct PlanCommand: ParsableCommand {
             case .json: print(try PlanJSON(file).encoded(), terminator: "")
             }
             if let out {
-                try AtomicFile.write(try file.encoded(), to: out)
+                do {
+                    try AtomicFile.write(Array(try file.encoded()), to: out, what: "the plan")
+                } catch let error as AtomicFile.WriteError {
+                    throw Output.fail(error)
+                }
                 if format == .text { print("\nSaved this plan to \(out); apply it with: monitor apply --plan \(out)") }
             }
             if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
@@ -74,16 +78,5 @@ struct PlanJSON: Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
-}
-
-/// Writes a file whole or not at all: a temporary name in the same folder, then rename(2).
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw Output.fail("cannot write \(path): \((error as NSError).localizedDescription)")
-        }
     }
 }

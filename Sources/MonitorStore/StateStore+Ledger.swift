@@ -27,14 +27,9 @@ extension StateStore {
         }
     }
 
-    /// What the ledger holds for a job that the next scan needs.
-    public func ledger(for job: String, statusSHA256: String?) throws(StoreError) -> JobLedger {
-        try ledgers(for: [(job, statusSHA256)])[0]
-    }
-
-    /// What the ledger holds for several jobs, in the order asked, read in ONE transaction
-    /// with prepared statements: a scan of 10,000 jobs must not pay for 10,000 transactions
-    /// and 50,000 statement compilations.
+    /// What the ledger holds for the jobs a scan is about to decide, in the order asked, read in
+    /// ONE transaction with prepared statements: a scan of 10,000 jobs must not pay for 10,000
+    /// transactions and 50,000 statement compilations.
     public func ledgers(for jobs: [(job: String, statusSHA256: String?)]) throws(StoreError) -> [JobLedger] {
         try read { db in
             let last = try db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")

@@ -15,12 +15,12 @@ import asyncio
 import email
 import email.policy
 import json
-import os
-import signal
 import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+from server_life import Lifetime, announce, unblock_stop_signals
 
 
 def parse_args():
@@ -102,9 +102,7 @@ def authenticator(args):
 
 
 async def main():
-    # A child inherits the signal mask of the thread that spawned it; Swift's test threads block
-    # SIGTERM, which would make this server deaf to the test's "stop".
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    unblock_stop_signals()
     args = parse_args()
     context = None
     if args.mode != "plain":
@@ -125,14 +123,10 @@ async def main():
     server = await loop.create_server(factory, host="127.0.0.1", port=0,
                                       ssl=context if args.mode == "smtps" else None)
     port = server.sockets[0].getsockname()[1]
-    temporary = args.ready + ".tmp"
-    with open(temporary, "w") as ready:
-        ready.write(str(port))
-    os.replace(temporary, args.ready)
+    announce(args.ready, port)
 
-    parent = os.getppid()
-    deadline = loop.time() + args.lifetime
-    while loop.time() < deadline and os.getppid() == parent:
+    lifetime = Lifetime(args.lifetime, clock=loop.time)
+    while lifetime.alive():
         await asyncio.sleep(0.5)
     server.close()
 

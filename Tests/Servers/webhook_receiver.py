@@ -11,11 +11,11 @@ is gone, so that no server outlives a test run.
 """
 import argparse
 import json
-import os
-import signal
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from server_life import serve_http
 
 
 def parse_args():
@@ -53,21 +53,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 def main():
-    # A child inherits the signal mask of the thread that spawned it; Swift's test threads block
-    # SIGTERM, which would make this server deaf to the test's "stop".
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    temporary = ARGS.ready + ".tmp"
-    with open(temporary, "w") as ready:
-        ready.write(str(server.server_address[1]))
-    os.replace(temporary, ARGS.ready)
-    parent = os.getppid()
-    deadline = time.monotonic() + ARGS.lifetime
-    while time.monotonic() < deadline and os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
+    serve_http(Receiver, ARGS.ready, ARGS.lifetime)
 
 
 if __name__ == "__main__":

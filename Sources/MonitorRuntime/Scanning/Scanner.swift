@@ -33,17 +33,21 @@ public struct Scanner: Sendable {
         var rootPresent: [String: Bool] = [:]
         var batch: [Observed] = []
         var batchBytes = 0
+        func failed(_ name: String, _ error: StoreError) {
+            summary.errors.append(.init(job: name, message: error.description))
+            logger.error("scan of job failed", metadata: ["job": "\(name)", "error": "\(error.description)"])
+        }
         func flush() {
+            defer {
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
+            }
+            guard !batch.isEmpty else { return }
             let ledgers: [JobLedger]
             do {
                 ledgers = try store.ledgers(for: batch.map { ($0.active.job.name, $0.status.sha256) })
             } catch {
-                for observed in batch {
-                    summary.errors.append(.init(job: observed.active.job.name, message: error.description))
-                    logger.error("scan of job failed", metadata: ["job": "\(observed.active.job.name)", "error": "\(error.description)"])
-                }
-                batch.removeAll()
-                batchBytes = 0
+                for observed in batch { failed(observed.active.job.name, error) }
                 return
             }
             for (observed, ledger) in zip(batch, ledgers) {
@@ -52,12 +56,9 @@ public struct Scanner: Sendable {
                 do {
                     try decide(observed, ledger: ledger, policy: policy, now: now, into: &summary)
                 } catch {
-                    summary.errors.append(.init(job: job.name, message: error.description))
-                    logger.error("scan of job failed", metadata: ["job": "\(job.name)", "error": "\(error.description)"])
+                    failed(job.name, error)
                 }
             }
-            batch.removeAll(keepingCapacity: true)
-            batchBytes = 0
         }
         for active in jobs {
             let root = active.destination.path
