@@ -59,12 +59,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "monitor.run")
         let dependencies: WebDependencies
+        let lock: StateLock?
         do {
             let store = try StateStore.open(path: build.sandbox.statePath, create: false)
+            lock = try StateLock.daemon(statePath: store.path)
             dependencies = try WebDependencies(store: store, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw Output.fail(error)
         }
+        defer { withExtendedLifetime(lock) {} }
         let serving = listen ?? dependencies.settings.current.listen
         // Written straight to the descriptor, so that it shows before the daemon's log even when
         // standard output is a pipe.

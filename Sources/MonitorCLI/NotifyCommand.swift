@@ -59,7 +59,7 @@ struct NotifyTestCommand: ParsableCommand {
             guard let route = configuration.route(named: route) else { throw Output.fail(missing(names, in: config.path)) }
             return (route, configuration.settings)
         }
-        let store = try StateLocator.open(state, config)
+        let store = try StateLocator.openForReading(state, config)
         let desired: DesiredState
         do {
             guard let applied = try store.appliedState().desired else {

@@ -31,7 +31,7 @@ struct PlanCommand: ParsableCommand {
         let statePath = state.path { configuration.settings.state }
         do {
             let applied = FileManager.default.fileExists(atPath: statePath)
-                ? try StateStore.open(path: statePath, create: false).appliedState() : nil
+                ? try StateStore.openForReading(path: statePath).appliedState() : nil
             let plan = try Planner.plan(from: applied?.desired, to: desired, retiredJobs: applied?.retiredJobs ?? [])
             let file = try PlanFile(plan: plan, applied: applied, desired: desired, configPath: config.path,
                                     git: ApplyContextProbe.git(for: config.path), now: Date())

@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let clock = try now.map(Clock.parse) ?? Date()
-        let store = try StateLocator.open(state, config)
+        let store = try StateLocator.openForReading(state, config)
         let model: ReportModel
         do {
             model = try store.report(now: clock, days: days)

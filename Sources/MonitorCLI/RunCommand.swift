@@ -31,11 +31,15 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(defaultLevel: .info)
         let logger = Logger(label: "monitor.run")
         let dependencies: WebDependencies
+        let lock: StateLock?
         do {
+            // Held while the daemon runs: `scan --now` into the future is refused meanwhile (SPEC §7).
+            lock = try StateLock.daemon(statePath: store.path)
             dependencies = try WebDependencies(store: store, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw Output.fail(error)
         }
+        defer { withExtendedLifetime(lock) {} }
         let address = listen ?? dependencies.settings.current.listen
         do {
             try await Daemon.run(dependencies, transport: LiveTransport(), listen: address)

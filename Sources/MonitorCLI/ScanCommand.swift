@@ -10,7 +10,11 @@ struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Run one scan pass: verdicts, promotion, notifications.",
-        discussion: "Exit codes: 0 scan done (per-job problems are reported and recorded), 1 could not scan."
+        discussion: """
+            Exit codes: 0 scan done (verdicts about backups are recorded, not errors), 1 could not scan, \
+            or a job could not be scanned (each is reported on standard error and scanned again next time). \
+            --now later than the real clock is refused while monitor run uses the state.
+            """
     )
 
     @OptionGroup var state: StateOptions
@@ -27,6 +31,9 @@ struct ScanCommand: ParsableCommand {
         let store = try StateLocator.open(state, config)
         LoggingSetup.bootstrap()
         do {
+            // Held until the scan ends, so that a daemon cannot start in the middle of it.
+            let simulation = clock > Date() ? try StateLock.simulation(statePath: store.path, now: clock) : nil
+            defer { withExtendedLifetime(simulation) {} }
             let known = Set(try store.activeJobs().map(\.job.name))
             if let unknown = jobs.first(where: { !known.contains($0) }) {
                 throw Output.fail("no active job named \"\(unknown)\" in \(store.path)")
@@ -36,6 +43,10 @@ struct ScanCommand: ParsableCommand {
             let delivery = try Notifier(store: store, transport: LiveTransport()).deliverDue(now: clock)
             print(ScanReport.text(summary, delivery))
             for error in summary.errors { Output.error("monitor: job \(error.job): \(error.message)") }
+            if !summary.errors.isEmpty {
+                Output.error("monitor: error: \(summary.errors.count) of \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") could not be scanned; they are scanned again next time")
+                throw ExitCode(1)
+            }
         } catch let error as StoreError {
             throw Output.fail(error)
         }

@@ -14,4 +14,15 @@ enum StateLocator {
             throw Output.fail(error)
         }
     }
+
+    /// For commands that only read: a state this process cannot write (a read-only mount) is
+    /// opened read-only rather than refused.
+    static func openForReading(_ state: StateOptions, _ config: ConfigOptions) throws -> StateStore {
+        let path = try state.path { try ConfigLoading.load(config).settings.state }
+        do {
+            return try StateStore.openForReading(path: path)
+        } catch {
+            throw Output.fail(error)
+        }
+    }
 }

@@ -30,7 +30,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let clock = try now.map(Clock.parse) ?? Date()
-        let store = try StateLocator.open(state, config)
+        let store = try StateLocator.openForReading(state, config)
         do {
             let views = try store.jobViews(now: clock, named: job.map { [$0] } ?? [], occurrenceLimit: job == nil ? nil : max(1, limit))
             if let job {

@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import MonitorCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The state database: applied configuration revisions, the run ledger, promoted versions and
 /// the notification outbox. One value wraps the GRDB writer; every access goes through it.
@@ -33,7 +36,7 @@ public struct StateStore: Sendable {
                 throw .cannotCreateFolder(path: folder, reason: "permission denied")
             }
         } else {
-            try checkHeader(path: path)
+            try checkHeader(path: path, create: create)
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -48,6 +51,11 @@ public struct StateStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
+            if DiskSpace.isFull(at: path) { throw diskFull(path) }
+            if access(path, W_OK) != 0, errno == EROFS {
+                throw .unreadable(path: path, reason: "it is on a read-only file system, and this command writes to the state "
+                    + "(monitor status, report and plan can read it there)")
+            }
             throw .unreadable(path: path, reason: Self.reason(error))
         }
         let store = StateStore(writer: pool, path: path)
@@ -57,13 +65,17 @@ public struct StateStore: Sendable {
 
     /// A SQLite file starts with a fixed 16-byte header; anything else is refused before
     /// SQLite sees it, so a mistyped `--state` never turns a random file into a database.
-    private static func checkHeader(path: String) throws(StoreError) {
+    static func checkHeader(path: String, create: Bool) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .unreadable(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { return }  // an empty file: SQLite makes it a database
+        // An empty file: `apply` makes it a database; anything else would watch nothing and look healthy.
+        if header.isEmpty {
+            guard create else { throw .notAStateFile(path: path, reason: "it is empty; only `monitor apply` creates a state") }
+            return
+        }
         guard header == Data("SQLite format 3\0".utf8) else {
             throw .notAStateFile(path: path, reason: "it is not an SQLite database")
         }
@@ -105,10 +117,16 @@ public struct StateStore: Sendable {
             case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
                 return .unreadable(path: path, reason: "permission denied or read-only file system (\(error.message ?? "\(error.resultCode)"))")
             case .SQLITE_FULL: return .database("the disk is full; free space where the state lives (\(path))")
+            case .SQLITE_IOERR where DiskSpace.isFull(at: path): return diskFull(path)
             default: return .database(error.message ?? "\(error)")
             }
         }
         return .database(reason(error))
+    }
+
+    /// SQLite says only "disk I/O error" when it cannot grow its journal files on a full disk.
+    static func diskFull(_ path: String) -> StoreError {
+        .database("the disk holding the state \(path) is full (\(DiskSpace.freeDescription(at: path)) free); free space there and try again")
     }
 
     static func reason(_ error: any Error) -> String {

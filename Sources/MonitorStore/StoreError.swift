@@ -5,6 +5,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAStateFile(path: String, reason: String)
     case newerSchema(path: String, unknown: [String])
     case unreadable(path: String, reason: String)
+    /// Another process holds the state in a way that forbids this command (``StateLock``).
+    case locked(path: String, reason: String)
     case stalePlan(reason: String)
     case invalidPlanFile(path: String, reason: String)
     case database(String)
@@ -21,6 +23,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path) was written by a newer monitor (unknown schema migrations: \(unknown.joined(separator: ", "))); upgrade monitor — the state was left untouched"
         case .unreadable(let path, let reason):
             "cannot open the state \(path): \(reason)"
+        case .locked(let path, let reason):
+            "the state \(path) is in use: \(reason)"
         case .stalePlan(let reason):
             "the saved plan is stale: \(reason); nothing was applied — run `monitor plan --out FILE` again and review it"
         case .invalidPlanFile(let path, let reason):

@@ -105,12 +105,14 @@ struct StatusFileReaderTests {
         let folder = try JobFolder()
         defer { folder.remove() }
         let url = try folder.write("STATUS.json", #"{"status": "SUCC"#)
-        let modified = Date(timeIntervalSince1970: 1_795_000_000)
+        // After the fixtures' finished_at (2026-11-24T01:17:45Z): a valid file is never "from the future" here.
+        let modified = Date(timeIntervalSince1970: 1_795_500_000)
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
 
         #expect(folder.read(now: modified.addingTimeInterval(5)) == .unsettled(modifiedAt: modified))
         #expect(folder.read(now: modified.addingTimeInterval(29.9)) == .unsettled(modifiedAt: modified))
-        #expect(folder.read(now: modified.addingTimeInterval(-10)) == .unsettled(modifiedAt: modified)) // producer clock a little ahead
+        // A modification time after the scan's clock is judged at once (SPEC §3): a wrong clock never holds a file back.
+        guard case .invalid = folder.read(now: modified.addingTimeInterval(-10)) else { Issue.record("future mtime held back"); return }
         let late = folder.read(now: modified.addingTimeInterval(31))
         #expect(late == .invalid(sha256: FileSHA256.hex(of: Data(#"{"status": "SUCC"#.utf8)), modifiedAt: modified,
                                  problem: "invalid JSON at line 1, column 12: a string is not closed (it starts here)"))

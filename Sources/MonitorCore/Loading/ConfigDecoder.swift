@@ -40,6 +40,7 @@ struct ConfigDecoder {
         let destinationNames = Set(sections.destinations.map(\.name))
         let routeNames = Set(sections.routes.map(\.name))
         let destinations = sections.destinations.compactMap(decodeDestination)
+        checkNesting(destinations)
         let routes = sections.routes.compactMap(decodeRoute)
         let jobs = sections.jobs.compactMap {
             decodeJob($0, defaultTimezone: settings?.timezone ?? Settings.defaultTimezone,

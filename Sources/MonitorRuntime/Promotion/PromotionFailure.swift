@@ -8,10 +8,13 @@ enum PromotionFailure: Error, Sendable {
     case mismatch(String)
     /// The copy could not be made; nothing was promoted.
     case failed(String)
+    /// A temporary fault of this host (``IOFault``) stopped the copy: nothing was promoted, and
+    /// nothing is judged; the next scan tries again.
+    case postponed(String)
 
     var message: String {
         switch self {
-        case .mismatch(let message), .failed(let message): message
+        case .mismatch(let message), .failed(let message), .postponed(let message): message
         }
     }
 
@@ -19,6 +22,7 @@ enum PromotionFailure: Error, Sendable {
         switch self {
         case .mismatch(let message): .mismatch(message: message)
         case .failed(let message): .failed(message: message)
+        case .postponed(let message): .postponed(message: message)
         }
     }
 
@@ -53,7 +57,8 @@ enum PromotionFailure: Error, Sendable {
         default:
             hint = ""
         }
-        self = .failed("cannot \(error.operation) \(error.path): \(Self.describe(error.code))\(hint)")
+        let message = "cannot \(error.operation) \(error.path): \(Self.describe(error.code))\(hint)"
+        self = IOFault.isTransient(error.code) ? .postponed(message) : .failed(message)
     }
 
     /// `no space left on device (ENOSPC)`: the C library's words, and the name to search for.

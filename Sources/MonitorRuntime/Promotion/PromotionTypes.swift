@@ -35,4 +35,7 @@ public enum PromotionResult: Sendable, Hashable {
     case mismatch(message: String)
     /// The copy could not be made (permission, disk full, a file vanishing): nothing was promoted.
     case failed(message: String)
+    /// A temporary fault of this host (too many open files, an I/O error…) stopped the copy:
+    /// nothing was promoted and nothing is judged; the next scan tries again.
+    case postponed(message: String)
 }

@@ -111,8 +111,18 @@ public struct Scanner: Sendable {
         var update = JobLedgerUpdate(job: job.name)
         // A status file already processed (by its hash) is neither decoded nor checked again.
         let reading = ledger.statusKnown ? nil : observed.status.reading(job: job.name, verify: job.verify, now: now)
-        if let reading, let evidence = process(reading, active: active, now: now, update: &update, summary: &summary) {
-            let instant = evidence.evidence.finishedAt ?? reading.modifiedAt ?? now
+        let processed = reading.map { process($0, active: active, now: now, update: &update, summary: &summary) } ?? .nothing
+        if case .postponed(let problem) = processed {
+            // A fault of this host, not of the backup: judge nothing, write nothing; the next
+            // scan reads the file again and catches up every occurrence from the same ledger.
+            summary.errors.append(.init(job: job.name, message: "\(problem) (a temporary fault of this host: nothing was judged; "
+                + "the job is scanned again at the next scan)"))
+            logger.warning("scan of job postponed", metadata: ["job": "\(job.name)", "error": "\(problem)"])
+            return
+        }
+        if let reading, case .evidence(let evidence) = processed {
+            // Never after `now` (SPEC §4): a file can be attributed only to an occurrence that has started.
+            let instant = ClockSanity.attributable(evidence.evidence.finishedAt ?? reading.modifiedAt ?? now, now: now)
             // A status file for an occurrence before the job was applied is recorded (and
             // promoted) but decides nothing: that occurrence was never expected.
             let expectedFloor = active.activeSince.addingTimeInterval(-TimeInterval(job.window.seconds))
@@ -155,18 +165,28 @@ public struct Scanner: Sendable {
         try store.record(update, at: now)
     }
 
-    /// What a new status file says, after promotion for SUCCESS. `record` is `nil` when the
-    /// file must be processed again at the next scan (promotion failed for a reason of ours).
+    /// What a status file gave: nothing yet, evidence for its occurrence, or nothing *this scan*
+    /// because a temporary fault of this host (``IOFault``) stopped reading or promoting it.
+    private enum Processed {
+        case nothing
+        /// `record` is `nil` when the file must be processed again at the next scan (promotion failed for a reason of ours).
+        case evidence((evidence: Evidence, record: StatusFileRecord?))
+        case postponed(String)
+    }
+
+    /// What a new status file says, after promotion for SUCCESS.
     private func process(_ reading: StatusFileReading, active: ActiveJob, now: Date,
-                         update: inout JobLedgerUpdate, summary: inout ScanSummary) -> (evidence: Evidence, record: StatusFileRecord?)? {
+                         update: inout JobLedgerUpdate, summary: inout ScanSummary) -> Processed {
         switch reading {
         case .absent, .unsettled:
-            return nil
+            return .nothing
+        case .retry(let problem):
+            return .postponed(problem)
         case .invalid(let sha256, _, let problem):
             summary.statusFiles += 1
             let message = "invalid status file: \(problem)"
-            return (Evidence(finishedAt: nil, verdict: .failed, message: message, versionID: nil),
-                    StatusFileRecord(sha256: sha256, scheduledAt: nil, status: nil, finishedAt: nil, receivedAt: now, verdict: .failed, message: message))
+            return .evidence((Evidence(finishedAt: nil, verdict: .failed, message: message, versionID: nil),
+                    StatusFileRecord(sha256: sha256, scheduledAt: nil, status: nil, finishedAt: nil, receivedAt: now, verdict: .failed, message: message)))
         case .valid(let report, let sha256, let bytes, _):
             summary.statusFiles += 1
             func record(_ verdict: Verdict, _ message: String?) -> StatusFileRecord {
@@ -175,7 +195,7 @@ public struct Scanner: Sendable {
             }
             guard report.status == .success else {
                 let message = report.message ?? "the producer reported FAILED"
-                return (Evidence(finishedAt: report.finishedAt, verdict: .failed, message: message, versionID: nil), record(.failed, message))
+                return .evidence((Evidence(finishedAt: report.finishedAt, verdict: .failed, message: message, versionID: nil), record(.failed, message)))
             }
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
             switch promoter.promote(report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
@@ -186,15 +206,17 @@ public struct Scanner: Sendable {
                                                      files: version.files, bytes: version.bytes, statusSHA256: sha256))
                 update.deletedVersions = deletedVersions(active)
                 logger.info("promoted", metadata: ["job": "\(active.job.name)", "version": "\(version.id)", "bytes": "\(version.bytes)"])
-                return (Evidence(finishedAt: report.finishedAt, verdict: .success, message: report.message, versionID: version.id),
-                        record(.success, report.message))
+                return .evidence((Evidence(finishedAt: report.finishedAt, verdict: .success, message: report.message, versionID: version.id),
+                                  record(.success, report.message)))
             case .mismatch(let message):
-                return (Evidence(finishedAt: report.finishedAt, verdict: .hashMismatch, message: message, versionID: nil),
-                        record(.hashMismatch, message))
+                return .evidence((Evidence(finishedAt: report.finishedAt, verdict: .hashMismatch, message: message, versionID: nil),
+                                  record(.hashMismatch, message)))
             case .failed(let message):
                 logger.error("promotion failed", metadata: ["job": "\(active.job.name)", "error": "\(message)"])
                 let text = "promotion failed: \(message) (retried at the next scan)"
-                return (Evidence(finishedAt: report.finishedAt, verdict: .failed, message: text, versionID: nil), nil)
+                return .evidence((Evidence(finishedAt: report.finishedAt, verdict: .failed, message: text, versionID: nil), nil))
+            case .postponed(let message):
+                return .postponed("promotion postponed: \(message)")
             }
         }
     }
@@ -224,7 +246,7 @@ extension StatusFileReading {
     /// The SHA-256 of the status file's bytes, when there is a file to identify.
     var sha256: String? {
         switch self {
-        case .absent, .unsettled: nil
+        case .absent, .unsettled, .retry: nil
         case .invalid(let sha256, _, _): sha256
         case .valid(_, let sha256, _, _): sha256
         }
@@ -232,7 +254,7 @@ extension StatusFileReading {
 
     var modifiedAt: Date? {
         switch self {
-        case .absent: nil
+        case .absent, .retry: nil
         case .unsettled(let date): date
         case .invalid(_, let date, _): date
         case .valid(_, _, _, let date): date

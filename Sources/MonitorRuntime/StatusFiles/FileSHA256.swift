@@ -15,7 +15,11 @@ public enum FileSHA256 {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let path: String
         public let reason: String
+        /// The `errno` behind the failure, when a system call failed.
+        public var code: Int32? = nil
         public var description: String { "cannot read \(path): \(reason)" }
+        /// A temporary fault of this host (``IOFault``): read again later, never judged.
+        public var isTransient: Bool { code.map(IOFault.isTransient) ?? false }
     }
 
     /// Lower-case hex of `digest`.
@@ -51,13 +55,13 @@ public enum FileSHA256 {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
-            throw Failure(path: path, reason: code == ELOOP ? "it is a symbolic link" : describe(code))
+            throw Failure(path: path, reason: code == ELOOP ? "it is a symbolic link" : describe(code), code: code)
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let code = errno
             close(fd)
-            throw Failure(path: path, reason: describe(code))
+            throw Failure(path: path, reason: describe(code), code: code)
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             close(fd)
@@ -76,7 +80,7 @@ public enum FileSHA256 {
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw Failure(path: path, reason: describe(code))
+                throw Failure(path: path, reason: describe(code), code: code)
             }
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }

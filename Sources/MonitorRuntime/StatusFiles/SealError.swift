@@ -8,6 +8,8 @@ public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case noFiles(folder: String)
     case cannotWrite(path: String, reason: String)
+    /// The status file would be over the size that `scan` accepts (``StatusFileReader/maximumSize``).
+    case tooLarge(bytes: Int, files: Int)
     /// The report would not pass the scanner's own checks (a bug, or names that clash).
     case refusedByDecoder(String)
 
@@ -27,6 +29,9 @@ public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(folder) has no files: a SUCCESS status file lists at least one file (use --status FAILED to report a failed backup)"
         case .cannotWrite(let path, let reason):
             "cannot write \(path): \(reason)"
+        case .tooLarge(let bytes, let files):
+            "the status file for \(files) files would be \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB, over the 16 MiB "
+                + "that monitor scan accepts; nothing was written — pack the files into fewer archives (one tar per folder, say) and seal again"
         case .refusedByDecoder(let problem):
             "the status file would be refused by the scanner: \(problem)"
         }

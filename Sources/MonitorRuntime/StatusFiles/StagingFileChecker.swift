@@ -20,6 +20,8 @@ struct StagingFileChecker {
     private var folders: [String: String?] = [:]
     /// Containment problems of folders already resolved, likewise.
     private var containment: [String: String?] = [:]
+    /// The first temporary fault met (``IOFault``): the reading is then retried, not judged.
+    private(set) var transientProblem: String?
 
     init(staging: String) {
         self.staging = staging
@@ -37,7 +39,7 @@ struct StagingFileChecker {
         var info = stat()
         guard lstat(staging + "/" + path, &info) == 0 else {
             let code = errno
-            return code == ENOENT || code == ENOTDIR ? "\(name) is not in staging/" : "\(name) cannot be checked: \(FileSHA256.describe(code))"
+            return code == ENOENT || code == ENOTDIR ? "\(name) is not in staging/" : noted("\(name) cannot be checked: \(FileSHA256.describe(code))", code)
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
@@ -55,7 +57,8 @@ struct StagingFileChecker {
         var info = stat()
         if lstat(staging + "/" + folder, &info) != 0 {
             let code = errno
-            problem = code == ENOENT || code == ENOTDIR ? "is not in staging/" : "cannot be checked: \(SafeText.quoted(folder)): \(FileSHA256.describe(code))"
+            problem = code == ENOENT || code == ENOTDIR ? "is not in staging/"
+                : noted("cannot be checked: \(SafeText.quoted(folder)): \(FileSHA256.describe(code))", code)
         } else {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: problem = nil
@@ -72,13 +75,20 @@ struct StagingFileChecker {
     private mutating func containmentProblem(_ folder: String) -> String? {
         if let known = containment[folder] { return known }
         let problem: String?
+        errno = 0
         if let root = stagingRealPath, let real = Self.realPath(staging + "/" + folder) {
             let inside = real == root || real.utf8.starts(with: (root == "/" ? "/" : root + "/").utf8)
             problem = inside ? nil : "resolves outside staging/ (to \(SafeText.quoted(real)))"
         } else {
-            problem = "is not in staging/ (its folder cannot be resolved)"
+            problem = noted("is not in staging/ (its folder cannot be resolved)", errno)
         }
         containment[folder] = .some(problem)
+        return problem
+    }
+
+    /// `problem`, remembered as ``transientProblem`` when `code` is a temporary fault.
+    private mutating func noted(_ problem: String, _ code: Int32) -> String {
+        if transientProblem == nil, IOFault.isTransient(code) { transientProblem = problem }
         return problem
     }
 

@@ -22,8 +22,10 @@ public enum StatusFileReader {
     ///
     /// The files of a FAILED status file are decoded and validated but not looked for on disk:
     /// nothing is promoted from a failure, and the producer's own message is what the operator needs.
-    /// An invalid file whose modification time is within ``settleInterval`` of `now` (either
-    /// side, for a producer whose clock runs a little ahead) is `.unsettled`.
+    /// An invalid file modified less than ``settleInterval`` before `now` is `.unsettled`; one
+    /// whose modification time is after `now` is judged now (a wrong clock would otherwise hold
+    /// it back for as long as the clock is wrong). A temporary fault of this host (``IOFault``)
+    /// is `.retry`: nothing is judged.
     public static func read(jobFolder: String, job: String, verify: Verification, now: Date) -> StatusFileReading {
         observe(jobFolder: jobFolder, now: now).reading(job: job, verify: verify, now: now)
     }
@@ -38,6 +40,7 @@ public enum StatusFileReader {
         guard lstat(path, &info) == 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return .read(.absent) }
+            if IOFault.isTransient(code) { return .read(.retry(problem: "cannot read staging/STATUS.json: \(FileSHA256.describe(code))")) }
             return .read(unreadable(path, problem: "cannot read staging/STATUS.json: \(FileSHA256.describe(code))", modifiedAt: now))
         }
         let listedAt = modificationDate(info)
@@ -60,6 +63,7 @@ public enum StatusFileReader {
         do throws(FileSHA256.Failure) {
             fd = try FileSHA256.openRegularFile(path)
         } catch {
+            if error.isTransient { return .read(.retry(problem: "cannot read staging/STATUS.json: \(error.reason)")) }
             // Replaced between lstat and open: report what open saw; the next scan sees the rest.
             return .read(settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: listedAt), now: now))
         }
@@ -84,6 +88,7 @@ public enum StatusFileReader {
                 }
             }
         } catch {
+            if error.isTransient { return .read(.retry(problem: "cannot read staging/STATUS.json: \(error.reason)")) }
             return .read(settled(unreadable(path, problem: "cannot read staging/STATUS.json: \(error.reason)", modifiedAt: modifiedAt), now: now))
         }
         return .bytes(StatusFileBytes(staging: staging, sha256: FileSHA256.hex(hasher.finalize()), data: data, size: total, modifiedAt: modifiedAt))
@@ -103,9 +108,14 @@ public enum StatusFileReader {
         case .success(let decoded): report = decoded
         case .failure(let problem): return settled(.invalid(sha256: sha256, modifiedAt: modifiedAt, problem: problem.message), now: now)
         }
+        if ClockSanity.isFuture(report.finishedAt, now: now) {
+            // Never held back by the settle rule: waiting would not bring the time any closer.
+            return .invalid(sha256: sha256, modifiedAt: modifiedAt, problem: ClockSanity.futureProblem(field: "finished_at", report.finishedAt, now: now))
+        }
         if report.status == .success {
             var checker = StagingFileChecker(staging: staging)
             let problems = report.files.enumerated().compactMap { index, file in checker.problem(with: file.path, index: index) }
+            if let transient = checker.transientProblem { return .retry(problem: transient) }
             if !problems.isEmpty {
                 return settled(.invalid(sha256: sha256, modifiedAt: modifiedAt, problem: StatusFileProblem(problems: problems).message), now: now)
             }
@@ -120,7 +130,8 @@ public enum StatusFileReader {
     }
 
     private static func isRecent(_ date: Date, now: Date) -> Bool {
-        abs(now.timeIntervalSince(date)) < settleInterval
+        let age = now.timeIntervalSince(date)
+        return age >= 0 && age < settleInterval
     }
 
     /// A fault without readable bytes: the hash is of the path and the problem (not of file

@@ -6,6 +6,9 @@ public enum StatusFileReading: Sendable, Equatable {
     case absent
     /// Invalid (or over the size cap) but modified < 30 s before `now`: may still be being written; leave it for the next scan.
     case unsettled(modifiedAt: Date)
+    /// A temporary fault of this host stopped the reading (``IOFault``: too many open files, an
+    /// I/O error…). Nothing is judged: the file is read again at the next scan. `problem` says what failed.
+    case retry(problem: String)
     /// `sha256` is of the file's bytes (streamed for a huge file, never loading more than the cap + 1 into memory).
     ///
     /// When the bytes cannot be read at all (permission denied, a folder or a symbolic link in

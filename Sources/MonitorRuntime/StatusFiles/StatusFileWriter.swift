@@ -28,6 +28,8 @@ public enum StatusFileWriter {
         let report = StatusReport(job: job, status: status, startedAt: startedAt, finishedAt: finishedAt,
                                   files: files, message: message, producer: nil)
         let data = encode(report)
+        // What scan would refuse is never written: a producer learns it now, not at 3 a.m.
+        guard data.count <= StatusFileReader.maximumSize else { throw .tooLarge(bytes: data.count, files: files.count) }
         if case .failure(let problem) = StatusReportDecoder.decode(data, job: job ?? "", verify: .sha256) {
             throw .refusedByDecoder(problem.message)
         }
