@@ -188,6 +188,12 @@ public enum StatusFileObservation: Sendable {
         }
     }
 
+    /// The bytes read, when there are any to decode.
+    var bytes: StatusFileBytes? {
+        if case .bytes(let file) = self { return file }
+        return nil
+    }
+
     /// Bytes held in memory.
     public var byteCount: Int {
         if case .bytes(let file) = self { return file.data.count }

@@ -19,3 +19,14 @@ public enum StatusFileReading: Sendable, Equatable {
     /// `bytes` are the file's exact content (the promoter keeps them in the version folder).
     case valid(StatusReport, sha256: String, bytes: Data, modifiedAt: Date)
 }
+
+extension StatusFileReading {
+    /// The SHA-256 of the status file's bytes, when there is a file to identify.
+    var sha256: String? {
+        switch self {
+        case .absent, .unsettled, .retry: nil
+        case .invalid(let sha256, _, _): sha256
+        case .valid(_, let sha256, _, _): sha256
+        }
+    }
+}

@@ -1,11 +1,16 @@
 import Foundation
-import MonitorCore
 
 /// A job as the scanner needs it: its applied spec, where it lands and since when it is expected.
 public struct ActiveJob: Sendable, Hashable {
     public var job: Job
     public var destination: Destination
     public var activeSince: Date
+
+    public init(job: Job, destination: Destination, activeSince: Date) {
+        self.job = job
+        self.destination = destination
+        self.activeSince = activeSince
+    }
 
     /// `<destination>/<job>/`, the folder the job owns.
     public var folder: String { (destination.path as NSString).appendingPathComponent(job.name) }
@@ -84,4 +89,13 @@ public struct JobLedger: Sendable {
     public var latestDecided: OccurrenceRecord?
     /// Per route, when it was last told of a problem of this job or reminded of it.
     public var lastProblemAlert: [String: Date]
+
+    public init(lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool, latestDecided: OccurrenceRecord?,
+                lastProblemAlert: [String: Date]) {
+        self.lastKnown = lastKnown
+        self.pending = pending
+        self.statusKnown = statusKnown
+        self.latestDecided = latestDecided
+        self.lastProblemAlert = lastProblemAlert
+    }
 }
