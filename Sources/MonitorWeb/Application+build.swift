@@ -1,25 +1,35 @@
 import Hummingbird
 import Logging
 import MonitorCore
+import NIOCore
 
-/// Every route of SPEC §9 on one router, errors answered as JSON.
-public func buildRouter(_ dependencies: WebDependencies) -> Router<BasicRequestContext> {
-    let router = Router()
+/// Every route of SPEC §9 on one router, errors answered as JSON. `HEAD` is answered on every
+/// `GET` route by the router itself (same status and headers, no body).
+public func buildRouter(_ dependencies: WebDependencies, listen: ListenAddress) -> Router<MonitorRequestContext> {
+    let router = Router(context: MonitorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware(logger: dependencies.logger))
-    // On the router, not the `api` group, so an unknown /api path is refused like a known one.
-    router.add(middleware: APIAccessMiddleware(settings: dependencies.settings, environment: dependencies.environment))
+    router.add(middleware: HostCheckMiddleware(listen: listen, settings: dependencies.settings))
     DashboardController().addRoutes(to: router.group())
     HealthController(dependencies: dependencies).addRoutes(to: router.group())
     MetricsController(dependencies: dependencies).addRoutes(to: router.group())
-    JobsController(dependencies: dependencies).addRoutes(to: router.group("api"))
-    JobHistoryController(dependencies: dependencies).addRoutes(to: router.group("api"))
+    // The token rule sits on the `api` group: it runs for whatever the router dispatched to an
+    // API route, however the path was spelled; unknown API paths are routes of the group too.
+    let api = router.group("api").add(middleware: APIAccessMiddleware(settings: dependencies.settings, environment: dependencies.environment))
+    JobsController(dependencies: dependencies).addRoutes(to: api)
+    JobHistoryController(dependencies: dependencies).addRoutes(to: api)
+    UnknownAPIRoutes().addRoutes(to: api)
     return router
 }
 
-/// The HTTP server of `monitor run`, listening on `listen`.
-public func buildApplication(_ dependencies: WebDependencies, listen: ListenAddress) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(dependencies),
+/// The HTTP server of `monitor run`, listening on `listen`, within `limits` (request-head and
+/// idle timeouts, a connection limit).
+public func buildApplication(_ dependencies: WebDependencies, listen: ListenAddress, limits: HTTPLimits = HTTPLimits()) -> some ApplicationProtocol {
+    let connections = ConnectionGuard(limits: limits, logger: dependencies.logger)
+    return Application(
+        router: buildRouter(dependencies, listen: listen),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuardHandler(connections: connections)],
+            idleTimeout: TimeAmount(limits.idle))),
         configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "monitor"),
         logger: dependencies.logger
     )

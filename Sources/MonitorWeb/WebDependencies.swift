@@ -13,6 +13,8 @@ public struct WebDependencies: Sendable {
     public let jobsCache: JobsDocumentCache
     let jobsSource: JobsDocumentSource
     public let scans: ScanCoordinator
+    /// Whether the state file is still the one opened at start (`/healthz`, every scan).
+    public let stateFile: StateFileWatch
     public let environment: [String: String]
     public let clock: @Sendable () -> Date
     public let logger: Logger
@@ -25,7 +27,8 @@ public struct WebDependencies: Sendable {
         self.metrics = MonitorMetrics()
         self.jobsCache = JobsDocumentCache()
         self.jobsSource = JobsDocumentSource(reader: StateReader(store: store), clock: clock)
-        self.scans = ScanCoordinator(store: store, settings: settings, metrics: metrics, jobsCache: jobsCache,
+        self.stateFile = StateFileWatch(path: store.path, logger: logger)
+        self.scans = ScanCoordinator(store: store, stateFile: stateFile, settings: settings, metrics: metrics, jobsCache: jobsCache,
                                      jobsSource: jobsSource, clock: clock, logger: logger)
         self.environment = environment
         self.clock = clock

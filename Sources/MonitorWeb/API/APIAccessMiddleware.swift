@@ -3,13 +3,16 @@ import Hummingbird
 /// The bearer-token rule of SPEC §9 for `/api/*`. When `settings.api_token_env` names a set,
 /// non-empty variable, every request needs `Authorization: Bearer <token>` (401 otherwise);
 /// without a token, reading is open and anything that changes state answers 403.
+///
+/// It is attached to the `api` route group, not matched on the request's text: it runs for
+/// exactly the requests that the router dispatched to an `/api` route, whatever spelling of the
+/// path got them there (`//api/jobs`, `/api//jobs`, an absolute-form target). Paths under
+/// `/api` that match no route reach it through `UnknownAPIRoutes`.
 struct APIAccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let settings: AppliedSettings
     let environment: [String: String]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path == "/api" || path.hasPrefix("/api/") else { return try await next(request, context) }
         let variable = settings.current.apiTokenEnv
         if let variable, let token = environment[variable], !token.isEmpty {
             let header = request.headers[.authorization] ?? ""

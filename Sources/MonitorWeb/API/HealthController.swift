@@ -4,7 +4,8 @@ import MonitorCore
 import MonitorStore
 
 /// `GET /healthz`: 200 while the last scan is at most 2 × `scan_interval` old, 503 otherwise
-/// (or before the first scan), with a small JSON body saying why.
+/// (or before the first scan, or when the state file was removed or replaced under the daemon),
+/// with a small JSON body saying why.
 struct HealthController<Context: RequestContext> {
     let dependencies: WebDependencies
 
@@ -37,6 +38,9 @@ struct HealthController<Context: RequestContext> {
     @Sendable func health(_ request: Request, context: Context) async throws -> Response {
         let now = dependencies.clock()
         let interval = dependencies.settings.current.scanInterval.seconds
+        if let problem = dependencies.stateFile.problem() {
+            return try .json(Health(status: problem, scanIntervalSeconds: interval), status: .serviceUnavailable)
+        }
         let last = try await dependencies.reader.read { store throws(StoreError) in try store.lastScan()?.finishedAt }
         guard let last else {
             return try .json(Health(status: "no scan yet", scanIntervalSeconds: interval), status: .serviceUnavailable)

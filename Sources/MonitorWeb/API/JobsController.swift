@@ -6,7 +6,7 @@ import MonitorStore
 
 /// `/api/jobs`, `/api/jobs/{name}`, `/api/jobs/{name}/occurrences`, `/api/revisions` and
 /// `POST /api/scan` (SPEC §9), in the shapes of `monitor status --format json` (SPEC §8).
-struct JobsController<Context: RequestContext> {
+struct JobsController<Context: ConnectionRequestContext> {
     let dependencies: WebDependencies
     /// Largest `limit` accepted, so one request cannot ask for a job's whole history.
     static var maximumLimit: Int { 1_000 }
@@ -39,14 +39,20 @@ struct JobsController<Context: RequestContext> {
         return try .json(["revisions": revisions])
     }
 
+    /// Waits for the scan (`ScanCoordinator`), but stops waiting when the client disconnects,
+    /// so a client that gave up does not leave a queued scan behind for nobody.
     @Sendable func scan(_ request: Request, context: Context) async throws -> Response {
-        let summary: ScanSummary
-        do throws(StoreError) {
-            summary = try await dependencies.scans.scan()
-        } catch {
+        let scans = dependencies.scans
+        let waiting = Task { try await scans.scan() }
+        context.channel.closeFuture.whenComplete { _ in waiting.cancel() }
+        do {
+            let summary = try await withTaskCancellationHandler { try await waiting.value } onCancel: { waiting.cancel() }
+            return try .json(summary)
+        } catch let error as StoreError {
             throw APIError(.internalServerError, "the scan failed: \(error.description)")
+        } catch is CancellationError {
+            throw APIError(.serviceUnavailable, "the scan was not waited for: the client went away or the daemon is stopping")
         }
-        return try .json(summary)
     }
 
     private func oneJob(_ request: Request, context: Context, defaultLimit: Int) async throws -> JobView {

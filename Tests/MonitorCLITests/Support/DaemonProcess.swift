@@ -14,14 +14,22 @@ final class DaemonProcess {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// `command` is what runs before `--listen`: `monitor run` by default, or e.g. `["demo", "--dir", D]`.
-    init(in directory: URL, env: [String: String] = [:], command: [String] = ["run"], extraArguments: [String] = []) throws {
+    /// `openFileLimit` runs it under `ulimit -n N` (through `sh`, which then execs monitor).
+    init(in directory: URL, env: [String: String] = [:], command: [String] = ["run"], extraArguments: [String] = [],
+         openFileLimit: Int? = nil) throws {
         port = try freeLoopbackPort()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let log = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = try MonitorExecutable.url()
-        process.arguments = command + ["--listen", "127.0.0.1:\(port)"] + extraArguments
+        let arguments = command + ["--listen", "127.0.0.1:\(port)"] + extraArguments
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", try MonitorExecutable.url().path] + arguments
+        } else {
+            process.executableURL = try MonitorExecutable.url()
+            process.arguments = arguments
+        }
         process.environment = monitorBaseEnvironment.merging(["MONITOR_LOG_LEVEL": "info"].merging(env) { _, b in b }) { _, b in b }
         process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
