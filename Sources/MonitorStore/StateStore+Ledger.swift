@@ -40,7 +40,7 @@ extension StateStore {
                 """)
             let alerts = try db.cachedStatement(sql: """
                 SELECT route, max(created_at) AS at FROM outbox
-                WHERE job = ? AND event IN ('FAILED', 'MISSING', 'HASH_MISMATCH', 'REMINDER') GROUP BY route
+                WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
                 """)
             return try jobs.map { job, statusSHA256 in
                 var isKnown = false
@@ -157,4 +157,7 @@ extension StateStore {
                       promotedAt: Timestamp.parse(row["promoted_at"])!, files: row["files"], bytes: row["bytes"],
                       statusSHA256: row["status_sha256"])
     }
+
+    /// The events a reminder's interval counts from, as an SQL list, derived from the vocabulary.
+    static let problemEventList = NotificationEvent.allCases.filter(\.isAboutAProblem).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 }

@@ -1,16 +1,59 @@
 import Foundation
 
 /// What a route is told (SPEC §6).
-public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable {
-    case failed = "FAILED"
-    case missing = "MISSING"
-    case hashMismatch = "HASH_MISMATCH"
+public enum NotificationEvent: Sendable, Hashable, CaseIterable {
+    /// An occurrence reached a problem verdict (one the route lists in `on:`).
+    case problem(Verdict)
     /// Back to SUCCESS after one of the problems the route receives (when `send_resolved`).
-    case resolved = "RESOLVED"
+    case resolved
     /// Still bad after `repeat_interval`.
-    case reminder = "REMINDER"
+    case reminder
     /// `monitor notify test ROUTE`.
-    case test = "TEST"
+    case test
+
+    public static let failed = NotificationEvent.problem(.failed)
+    public static let missing = NotificationEvent.problem(.missing)
+    public static let hashMismatch = NotificationEvent.problem(.hashMismatch)
+
+    /// Every event: one per problem verdict, then RESOLVED, REMINDER and TEST.
+    public static let allCases: [NotificationEvent] = Verdict.problems.map(NotificationEvent.problem) + [.resolved, .reminder, .test]
+
+    /// Events about a job's problems, which a reminder's interval counts from.
+    public var isAboutAProblem: Bool {
+        switch self {
+        case .problem, .reminder: true
+        case .resolved, .test: false
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .problem(let verdict): verdict.rawValue
+        case .resolved: "RESOLVED"
+        case .reminder: "REMINDER"
+        case .test: "TEST"
+        }
+    }
+
+    public init?(rawValue: String) {
+        guard let event = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = event
+    }
+}
+
+extension NotificationEvent: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let event = NotificationEvent(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown notification event \"\(text)\""))
+        }
+        self = event
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// One alert to one route, as stored in the outbox (its payload) and rendered by the

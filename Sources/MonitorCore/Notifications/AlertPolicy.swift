@@ -48,8 +48,8 @@ public struct AlertPolicy: Sendable {
                 toldNow = true
             }
             for record in problems where record.state != .missing && route.on.contains(record.state) {
-                let event: NotificationEvent = record.state == .failed ? .failed : .hashMismatch
-                items.append(item(route, now: now, key: "\(record.state.rawValue)/\(Timestamp.string(record.occurrence.scheduledAt))", event: event,
+                items.append(item(route, now: now, key: "\(record.state.rawValue)/\(Timestamp.string(record.occurrence.scheduledAt))",
+                                  event: .problem(record.state),
                                   records: [record], message: record.message))
                 toldNow = true
             }

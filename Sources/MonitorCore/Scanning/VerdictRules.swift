@@ -66,17 +66,7 @@ public enum VerdictRules {
     /// A job's status (SPEC §4): the verdict of its latest decided occurrence; with none yet,
     /// PENDING while a window is open and NEW otherwise.
     public static func jobStatus(latestDecided: Verdict?, hasOpenWindow: Bool) -> JobStatus {
-        if let latestDecided, latestDecided != .pending { return JobStatus(rawValue: latestDecided.rawValue)! }
+        if let latestDecided, latestDecided.isDecided { return .verdict(latestDecided) }
         return hasOpenWindow ? .pending : .new
     }
-}
-
-/// What the dashboard, the API and `status` show for a job.
-public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    case success = "SUCCESS"
-    case failed = "FAILED"
-    case missing = "MISSING"
-    case hashMismatch = "HASH_MISMATCH"
-    case pending = "PENDING"
-    case new = "NEW"
 }

@@ -22,7 +22,7 @@ struct NotificationText {
             return "RESOLVED \(job) — back to \(Self.singleLine(alert.state))" + (last.map { ", \($0)" } ?? "")
         case .reminder:
             return "REMINDER \(job) still \(Self.singleLine(alert.state))" + (first.map { " — since \($0)" } ?? "")
-        case .failed, .missing, .hashMismatch:
+        case .problem:
             guard let first, let last else { return "\(event.rawValue) \(job)" }
             if occurrences.count == 1 { return "\(event.rawValue) \(job) — \(first)" }
             return "\(event.rawValue) \(job) — \(occurrences.count) runs, \(first) to \(last)"
@@ -35,14 +35,8 @@ struct NotificationText {
         case .test:
             return "This is a test message sent with `monitor notify test \(Self.singleLine(routeName))`. "
                 + "If you are reading it, the route works. It is not an alert."
-        case .failed:
-            return "The backup job \(job) reported FAILED."
-        case .missing:
-            return occurrences.count > 1
-                ? "No status file arrived for \(occurrences.count) runs of \(job) before the end of their windows."
-                : "No status file arrived for \(job) before the end of its window."
-        case .hashMismatch:
-            return "The files of \(job) do not match the hashes in its status file."
+        case .problem(let verdict):
+            return verdict.alertSentence(job: job, count: occurrences.count)
         case .resolved:
             return "\(job) is back to \(Self.singleLine(alert.state))."
         case .reminder:
