@@ -55,7 +55,7 @@ struct ScanCommand: ParsableCommand {
 
 enum ScanReport {
     static func text(_ summary: ScanSummary, _ delivery: Notifier.Summary) -> String {
-        let verdicts = summary.verdicts.keys.sorted().map { "\(summary.verdicts[$0]!) \($0)" }
+        let verdicts = summary.sortedVerdicts.map { "\($0.count) \($0.verdict.rawValue)" }
         var parts = ["Scanned \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") at \(summary.clock)"]
         parts.append(verdicts.isEmpty ? "no new verdict" : verdicts.joined(separator: ", "))
         parts.append("\(summary.promoted) promoted")

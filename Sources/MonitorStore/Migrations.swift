@@ -134,6 +134,87 @@ enum Migrations {
                 );
                 """)
         }
+        // The verdicts, events and channel kinds a row may hold were CHECK lists copied from the
+        // code; they become tables that ``Vocabulary`` fills from the code's own lists at every
+        // open, so a new verdict, event or channel needs no migration at all. SQLite cannot
+        // change a CHECK, so the four tables that had one are rebuilt once, rows and ids kept.
+        migrator.registerMigration("v2-vocabulary-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE verdict_name (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                CREATE TABLE event_name (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                CREATE TABLE channel_kind (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                """)
+            try Vocabulary.fill(db)
+            try db.execute(sql: """
+                CREATE TABLE new_alert_route (
+                  name TEXT PRIMARY KEY NOT NULL,
+                  channel TEXT NOT NULL REFERENCES channel_kind(name),
+                  spec TEXT NOT NULL CHECK (json_valid(spec)),
+                  revision_id INTEGER NOT NULL REFERENCES revision(id)
+                );
+                INSERT INTO new_alert_route (name, channel, spec, revision_id) SELECT name, channel, spec, revision_id FROM alert_route;
+                DROP TABLE alert_route;
+                ALTER TABLE new_alert_route RENAME TO alert_route;
+
+                CREATE TABLE new_occurrence (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  job TEXT NOT NULL REFERENCES job(name),
+                  scheduled_at TEXT NOT NULL,
+                  window_end TEXT NOT NULL CHECK (window_end > scheduled_at),
+                  state TEXT NOT NULL REFERENCES verdict_name(name),
+                  late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+                  finished_at TEXT,
+                  message TEXT,
+                  version_id TEXT,
+                  decided_at TEXT,
+                  UNIQUE (job, scheduled_at)
+                );
+                INSERT INTO new_occurrence (id, job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at)
+                  SELECT id, job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at FROM occurrence;
+                DROP TABLE occurrence;
+                ALTER TABLE new_occurrence RENAME TO occurrence;
+
+                CREATE TABLE new_status_file (
+                  job TEXT NOT NULL REFERENCES job(name),
+                  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                  occurrence_id INTEGER REFERENCES occurrence(id),
+                  status TEXT CHECK (status IN ('SUCCESS', 'FAILED')),
+                  finished_at TEXT,
+                  received_at TEXT NOT NULL,
+                  verdict TEXT NOT NULL REFERENCES verdict_name(name),
+                  message TEXT,
+                  PRIMARY KEY (job, sha256)
+                );
+                INSERT INTO new_status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
+                  SELECT job, sha256, occurrence_id, status, finished_at, received_at, verdict, message FROM status_file;
+                DROP TABLE status_file;
+                ALTER TABLE new_status_file RENAME TO status_file;
+
+                CREATE TABLE new_outbox (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  route TEXT NOT NULL,
+                  job TEXT NOT NULL,
+                  event TEXT NOT NULL REFERENCES event_name(name),
+                  dedup_key TEXT NOT NULL UNIQUE,
+                  payload TEXT NOT NULL CHECK (json_valid(payload)),
+                  created_at TEXT NOT NULL,
+                  next_attempt_at TEXT NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                  claimed_until TEXT,
+                  delivered_at TEXT,
+                  gave_up_at TEXT,
+                  last_error TEXT
+                );
+                INSERT INTO new_outbox (id, route, job, event, dedup_key, payload, created_at, next_attempt_at, attempts,
+                                        claimed_until, delivered_at, gave_up_at, last_error)
+                  SELECT id, route, job, event, dedup_key, payload, created_at, next_attempt_at, attempts,
+                         claimed_until, delivered_at, gave_up_at, last_error FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE new_outbox RENAME TO outbox;
+                CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+                CREATE INDEX outbox_job_route ON outbox(job, route, created_at);
+                """)
+        }
         return migrator
     }
 }

@@ -112,7 +112,7 @@ extension StateStore {
                 try db.execute(sql: "DELETE FROM alert_route WHERE name = ?", arguments: [change.name])
             case (.route, _):
                 let route = routes[change.name]!
-                let channel: String = if case .email = route.channel { "email" } else { "webhook" }
+                let channel = route.channel.kind
                 try db.cachedStatement(sql: """
                     INSERT INTO alert_route (name, channel, spec, revision_id) VALUES (?, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET channel = excluded.channel, spec = excluded.spec, revision_id = excluded.revision_id

@@ -100,6 +100,7 @@ public struct StateStore: Sendable {
             try writer.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?)",
                                arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
+                try Vocabulary.fill(db)
             }
         } catch let error as StoreError {
             throw error

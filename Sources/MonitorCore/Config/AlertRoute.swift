@@ -19,6 +19,17 @@ public struct AlertRoute: Sendable, Hashable, Codable {
     public enum Channel: Sendable, Hashable, Codable {
         case email(EmailChannel)
         case webhook(WebhookChannel)
+
+        /// Every kind of channel, by the key that declares it in YAML and names it in the state.
+        public static let kinds = ["email", "webhook"]
+
+        /// The key that declares this channel in YAML (`email:`, `webhook:`).
+        public var kind: String {
+            switch self {
+            case .email: "email"
+            case .webhook: "webhook"
+            }
+        }
     }
 
     enum CodingKeys: String, CodingKey {

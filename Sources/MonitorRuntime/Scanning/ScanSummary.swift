@@ -6,7 +6,7 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public var clock: String
     public var jobs: Int = 0
     /// Occurrences that reached a verdict (or a new one) in this scan, by verdict.
-    public var verdicts: [String: Int] = [:]
+    public var verdicts: [Verdict: Int] = [:]
     public var newOccurrences: Int = 0
     public var statusFiles: Int = 0
     public var promoted: Int = 0
@@ -17,6 +17,11 @@ public struct ScanSummary: Sendable, Codable, Hashable {
     public struct JobError: Sendable, Codable, Hashable {
         public var job: String
         public var message: String
+    }
+
+    /// The counts in the order `monitor scan` and the log print them: by the verdict's name.
+    public var sortedVerdicts: [(verdict: Verdict, count: Int)] {
+        verdicts.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) }
     }
 
     public init(clock: Date) {

@@ -123,7 +123,7 @@ public struct Scanner: Sendable {
             }
             summary.newOccurrences += result.newOccurrences
             for decided in result.verdicts {
-                summary.verdicts[decided.state.rawValue, default: 0] += 1
+                summary.verdicts[decided.state, default: 0] += 1
                 logger.info("verdict", metadata: [
                     "job": "\(job.name)", "verdict": "\(decided.state.rawValue)",
                     "scheduled_at": "\(Timestamp.string(decided.occurrence.scheduledAt))", "late": "\(decided.late)",

@@ -1,3 +1,5 @@
+import MonitorCore
+
 /// The dashboard's JavaScript. Every value from the API is inserted with `textContent` or as
 /// an attribute value set through the DOM, never as markup (no `innerHTML`), so a job
 /// description like `<img onerror=…>` shows as text.
@@ -5,7 +7,7 @@ enum DashboardScript {
     static let js = #"""
     'use strict';
     (function () {
-      const STATUSES = ['SUCCESS', 'FAILED', 'MISSING', 'HASH_MISMATCH', 'PENDING', 'NEW'];
+      const STATUSES = [\#(JobStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))];
       const REFRESH_MS = 30000;
       const STALE_MS = 75000;
       const TOKEN_KEY = 'monitor-api-token';

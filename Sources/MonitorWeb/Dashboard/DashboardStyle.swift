@@ -1,3 +1,5 @@
+import MonitorCore
+
 /// The dashboard's CSS: statuses have a colour and a word (readable without colour); below
 /// 700 px the tables turn into one card per row.
 enum DashboardStyle {
@@ -26,12 +28,7 @@ enum DashboardStyle {
     .sub { display: block; color: var(--wait); font-size: 13px; overflow-wrap: anywhere; }
     .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 700; letter-spacing: .02em; color: #fff; white-space: nowrap; }
     .status::before { content: "● "; }
-    .s-SUCCESS { background: var(--ok); }
-    .s-SUCCESS::before { content: "✓ "; }
-    .s-FAILED, .s-HASH_MISMATCH, .s-MISSING { background: var(--bad); }
-    .s-FAILED::before, .s-HASH_MISMATCH::before, .s-MISSING::before { content: "✗ "; }
-    .s-PENDING, .s-NEW { background: var(--wait); }
-    .s-PENDING::before, .s-NEW::before { content: "… "; }
+    \#(statusRules)
     .late { color: var(--warn); font-weight: 600; }
     .detail { margin: 16px 0; padding: 8px 12px; border: 1px solid var(--line); border-radius: 8px; }
     .detail-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
@@ -50,4 +47,16 @@ enum DashboardStyle {
       td[data-label]::before { content: attr(data-label) ": "; color: var(--wait); font-size: 13px; }
     }
     """#
+}
+
+extension DashboardStyle {
+    /// `.s-<STATUS>` colour and sign rules, one pair per tone, from every job status.
+    static var statusRules: String {
+        StatusTone.allCases.compactMap { tone -> String? in
+            let statuses = JobStatus.allCases.filter { $0.tone == tone }.map { ".s-\($0.rawValue)" }
+            guard !statuses.isEmpty else { return nil }
+            return statuses.joined(separator: ", ") + " { background: var(--\(tone.rawValue)); }\n    "
+                + statuses.map { $0 + "::before" }.joined(separator: ", ") + " { content: \"\(tone.symbol) \"; }"
+        }.joined(separator: "\n    ")
+    }
 }

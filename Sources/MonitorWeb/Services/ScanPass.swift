@@ -40,7 +40,7 @@ struct ScanPass: Sendable {
         switch result {
         case .success(let summary):
             metrics.recordScan(seconds: seconds, at: clock(), errors: summary.errors.count)
-            let verdicts = summary.verdicts.keys.sorted().map { "\($0)=\(summary.verdicts[$0]!)" }.joined(separator: ",")
+            let verdicts = summary.sortedVerdicts.map { "\($0.verdict.rawValue)=\($0.count)" }.joined(separator: ",")
             logger.info("scan finished", metadata: [
                 "jobs": "\(summary.jobs)", "verdicts": "\(verdicts)", "promoted": "\(summary.promoted)",
                 "errors": "\(summary.errors.count)", "seconds": "\(String(format: "%.3f", seconds))",
