@@ -94,7 +94,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorRuntimeTests",
-            dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore", "MonitorTestSupport"]
+            dependencies: ["MonitorRuntime", "MonitorStore", "MonitorCore", "MonitorTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MonitorWebTests",
