@@ -23,7 +23,7 @@ extension StateStore {
             destinations[destinationJSON] = destination
             return ActiveJob(job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
                              destination: destination,
-                             activeSince: Timestamp.parse(row["active_since"])!)
+                             activeSince: try row.time("active_since"))
         }
     }
 
@@ -51,9 +51,9 @@ extension StateStore {
                 for row in try Row.fetchAll(alerts, arguments: [job]) { lastAlert[row["route"]] = Timestamp.parse(row["at"]) }
                 return JobLedger(
                     lastKnown: try String.fetchOne(last, arguments: [job]).flatMap(Timestamp.parse),
-                    pending: try Row.fetchAll(pending, arguments: [job]).map(Self.occurrence),
+                    pending: try Row.fetchAll(pending, arguments: [job]).map { try Self.occurrence($0) },
                     statusKnown: isKnown,
-                    latestDecided: try Row.fetchOne(decided, arguments: [job]).map(Self.occurrence),
+                    latestDecided: try Row.fetchOne(decided, arguments: [job]).map { try Self.occurrence($0) },
                     lastProblemAlert: lastAlert)
             }
         }
@@ -63,16 +63,16 @@ extension StateStore {
     public func occurrence(job: String, scheduledAt: Date) throws(StoreError) -> OccurrenceRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM occurrence WHERE job = ? AND scheduled_at = ?",
-                             arguments: [job, Timestamp.string(scheduledAt)]).map(Self.occurrence)
+                             arguments: [job, Timestamp.string(scheduledAt)]).map { try Self.occurrence($0) }
         }
     }
 
-    static func occurrence(_ row: Row) -> OccurrenceRecord {
+    static func occurrence(_ row: Row) throws -> OccurrenceRecord {
         OccurrenceRecord(
-            occurrence: Occurrence(scheduledAt: Timestamp.parse(row["scheduled_at"])!, windowEnd: Timestamp.parse(row["window_end"])!),
-            state: Verdict(rawValue: row["state"]) ?? .pending,
+            occurrence: Occurrence(scheduledAt: try row.time("scheduled_at"), windowEnd: try row.time("window_end")),
+            state: try row.verdict("state"),
             late: (row["late"] as Int) == 1,
-            finishedAt: (row["finished_at"] as String?).flatMap(Timestamp.parse),
+            finishedAt: try row.optionalTime("finished_at"),
             message: row["message"],
             versionID: row["version_id"])
     }
@@ -148,13 +148,13 @@ extension StateStore {
     /// Versions of a job that the ledger believes are on disk, newest first.
     public func liveVersions(job: String) throws(StoreError) -> [VersionRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map(Self.version)
+            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map { try Self.version($0) }
         }
     }
 
-    static func version(_ row: Row) -> VersionRecord {
-        VersionRecord(id: row["id"], path: row["path"], finishedAt: Timestamp.parse(row["finished_at"])!,
-                      promotedAt: Timestamp.parse(row["promoted_at"])!, files: row["files"], bytes: row["bytes"],
+    static func version(_ row: Row) throws -> VersionRecord {
+        VersionRecord(id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),
+                      promotedAt: try row.time("promoted_at"), files: row["files"], bytes: row["bytes"],
                       statusSHA256: row["status_sha256"])
     }
 

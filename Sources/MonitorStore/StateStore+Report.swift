@@ -52,7 +52,7 @@ extension StateStore {
               FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
             ) WHERE newest <= ? ORDER BY job, scheduled_at
             """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength]) {
-            recent[row["job"], default: []].append(Self.occurrence(row))
+            recent[row["job"], default: []].append(try Self.occurrence(row))
         }
         var sizes: [String: [VersionSize]] = [:]
         for row in try Row.fetchAll(db, sql: """

@@ -27,7 +27,7 @@ extension StateStore {
                 JOIN (SELECT job, max(scheduled_at) AS m FROM occurrence \(filter) GROUP BY job) x
                   ON o.job = x.job AND o.scheduled_at = x.m
                 """)
-            return Dictionary(rows.map { ($0["job"] as String, Self.occurrence($0)) }) { a, _ in a }
+            return Dictionary(try rows.map { ($0["job"] as String, try Self.occurrence($0)) }) { a, _ in a }
         }
         let newest = try latest("")
         let decided = try latest("WHERE state != 'PENDING'")
@@ -37,7 +37,7 @@ extension StateStore {
         let versions = Dictionary(try Row.fetchAll(db, sql: """
             SELECT v.* FROM version v
             JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
-            """).map { ($0["job"] as String, Self.version($0)) }) { a, _ in a }
+            """).map { ($0["job"] as String, try Self.version($0)) }) { a, _ in a }
         var openWindows: Set<String> = []
         var validUntil = Date.distantFuture
         for row in try Row.fetchAll(db, sql: """
@@ -52,7 +52,7 @@ extension StateStore {
             var occurrences: [OccurrenceView]?
             if let occurrenceLimit {
                 occurrences = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
-                                               arguments: [name, occurrenceLimit]).map { OccurrenceView(Self.occurrence($0)) }
+                                               arguments: [name, occurrenceLimit]).map { OccurrenceView(try Self.occurrence($0)) }
             }
             return JobView(
                 job: active.job,
@@ -85,7 +85,7 @@ extension StateStore {
     public func lastScan() throws(StoreError) -> (finishedAt: Date, clock: Date)? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT finished_at, clock FROM scan WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").map {
-                (Timestamp.parse($0["finished_at"])!, Timestamp.parse($0["clock"])!)
+                (try $0.time("finished_at"), try $0.time("clock"))
             }
         }
     }

@@ -115,6 +115,7 @@ public struct StateStore: Sendable {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notAStateFile(path: path, reason: "the file is not a database or is corrupt")
             case .SQLITE_CORRUPT: return .unreadable(path: path, reason: "the database is corrupt; restore it from a backup")
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
             case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
                 return .unreadable(path: path, reason: "permission denied or read-only file system (\(error.message ?? "\(error.resultCode)"))")
             case .SQLITE_FULL: return .database("the disk is full; free space where the state lives (\(path))")

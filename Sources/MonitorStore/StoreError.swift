@@ -5,6 +5,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAStateFile(path: String, reason: String)
     case newerSchema(path: String, unknown: [String])
     case unreadable(path: String, reason: String)
+    /// Another connection holds the write lock for longer than the busy timeout.
+    case busy(path: String)
+    /// The state holds a value no monitor writes (edited by hand, or damaged).
+    case corrupt(reason: String)
     /// Another process holds the state in a way that forbids this command (``StateLock``).
     case locked(path: String, reason: String)
     case stalePlan(reason: String)
@@ -23,6 +27,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path) was written by a newer monitor (unknown schema migrations: \(unknown.joined(separator: ", "))); upgrade monitor — the state was left untouched"
         case .unreadable(let path, let reason):
             "cannot open the state \(path): \(reason)"
+        case .busy(let path):
+            "the state \(path) is locked by another monitor (an apply or a scan) for longer than \(Int(StateStore.busyTimeout)) s; try again in a moment"
+        case .corrupt(let reason):
+            "the state holds a value this monitor cannot read: \(reason)"
         case .locked(let path, let reason):
             "the state \(path) is in use: \(reason)"
         case .stalePlan(let reason):

@@ -17,7 +17,7 @@ import Testing
         do {
             _ = try await reader.read { _ throws(StoreError) -> Int in
                 attempts.withLock { $0 += 1 }
-                throw .database("database is locked")
+                throw .busy(path: "/srv/state.sqlite")
             }
             Issue.record("a locked state must not answer")
         } catch {
@@ -33,7 +33,7 @@ import Testing
         let reader = StateReader(store: fixture.store, retryPause: .milliseconds(1))
         let value = try await reader.read { _ throws(StoreError) -> Int in
             let attempt = attempts.withLock { $0 += 1; return $0 }
-            if attempt == 1 { throw .database("database is locked") }
+            if attempt == 1 { throw .busy(path: "/srv/state.sqlite") }
             return 42
         }
         #expect(value == 42)

@@ -29,7 +29,7 @@ struct StateReader: Sendable {
     }
 
     static func isBusy(_ error: StoreError) -> Bool {
-        let text = error.description.lowercased()
-        return text.contains("database is locked") || text.contains("database is busy") || text.contains("sqlite_busy")
+        if case .busy = error { return true }
+        return false
     }
 }
