@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MonitorCore
+import MonitorRuntime
 import MonitorStore
 
 /// `monitor plan`: the difference between the configuration and the applied state (SPEC §7).
@@ -41,9 +42,9 @@ struct PlanCommand: ParsableCommand {
             }
             if let out {
                 do {
-                    try AtomicFile.write(Array(try file.encoded()), to: out, what: "the plan")
-                } catch let error as AtomicFile.WriteError {
-                    throw Output.fail(error)
+                    try AtomicFile.write(try file.encoded(), to: out)
+                } catch let error as AtomicFile.Failure {
+                    throw Output.fail(error.message(what: "the plan"))
                 }
                 if format == .text { print("\nSaved this plan to \(out); apply it with: monitor apply --plan \(out)") }
             }

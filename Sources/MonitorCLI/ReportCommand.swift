@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MonitorCore
+import MonitorRuntime
 import MonitorStore
 
 /// `monitor report`: the static HTML report (SPEC §7, §10).
@@ -47,10 +48,10 @@ struct ReportCommand: ParsableCommand {
             throw Output.fail(error)
         }
         let html = ReportRenderer.html(model)
-        do {
-            try AtomicFile.write(Array(html.utf8), to: output, what: "the report")
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Array(html.utf8), to: output)
         } catch {
-            throw Output.fail(error)
+            throw Output.fail(error.message(what: "the report"))
         }
         let attention = model.jobs.filter(\.needsAttention).count
         print("Wrote the report of \(model.jobs.count) job\(model.jobs.count == 1 ? "" : "s")"

@@ -28,7 +28,7 @@ extension StatusFileWriter {
 
     /// Whether `name`, at the top of the folder, is the status file or one of seal's temporary files.
     static func isOwnFile(_ name: String) -> Bool {
-        name == StatusPath.statusFileName || (name.hasPrefix(temporaryPrefix) && name.hasSuffix(temporarySuffix))
+        name == StatusPath.statusFileName || AtomicFile.isTemporary(name, for: StatusPath.statusFileName)
     }
 
     private static func collect(folder root: String, relative: String, into paths: inout [String]) throws(SealError) {

@@ -9,8 +9,6 @@ import Darwin
 /// Writes status files: what `monitor seal` does for producers (SPEC §3), and the listing and
 /// hashing that the scanner shares.
 public enum StatusFileWriter {
-    static let temporaryPrefix = ".STATUS.json."
-    static let temporarySuffix = ".tmp"
 
     /// Seals `folder`: lists and hashes every regular file under it (for SUCCESS; a FAILED status
     /// file lists no files, so that reporting a failure never fails on a half-written backup),
@@ -58,28 +56,11 @@ public enum StatusFileWriter {
         return Data(("{\n" + lines.joined(separator: ",\n") + "\n}\n").utf8)
     }
 
-    /// Writes `data` as `folder/STATUS.json` atomically: a temporary file in the same folder,
-    /// flushed to disk, renamed over `STATUS.json`, then the folder flushed. A reader sees the
-    /// old status file or the new one, never part of one. Returns the path written.
+    /// Writes `data` as `folder/STATUS.json` atomically (``AtomicFile``): a reader sees the old
+    /// status file or the new one, never part of one. Returns the path written.
     public static func write(_ data: Data, into folder: String) throws(SealError) -> String {
         let target = display(folder, StatusPath.statusFileName)
-        let random = UInt64.random(in: 0...UInt64.max)
-        let temporary = display(folder, "\(temporaryPrefix)\(getpid()).\(String(random, radix: 16))\(temporarySuffix)")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotWrite(path: target, reason: FileSHA256.describe(errno)) }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        let failure = data.withUnsafeBytes { buffer in writeAll(fd, buffer) } ?? (fsync(fd) == 0 ? nil : errno)
-        close(fd)
-        if let failure { throw .cannotWrite(path: target, reason: FileSHA256.describe(failure)) }
-        guard rename(temporary, target) == 0 else { throw .cannotWrite(path: target, reason: FileSHA256.describe(errno)) }
-        renamed = true
-        let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            // The rename is durable once the folder is flushed.
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
+        do throws(AtomicFile.Failure) { try AtomicFile.write(data, to: target) } catch { throw .cannotWrite(path: target, reason: error.reason) }
         return target
     }
 
@@ -102,18 +83,4 @@ public enum StatusFileWriter {
         }
         return result + "\""
     }
-}
-
-/// Writes all of `buffer` to `fd`; the `errno` of a failure, or `nil`.
-private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
-    var offset = 0
-    while offset < buffer.count {
-        let count = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if count < 0 {
-            if errno == EINTR { continue }
-            return errno
-        }
-        offset += count
-    }
-    return nil
 }
