@@ -1,17 +1,31 @@
 import Foundation
 import Yams
 
+/// The keys of a route and the hints for keys written at the wrong level, built from
+/// ``ChannelRegistry`` so that a new kind of channel is known here without an edit.
 enum RouteDecoding {
-    static let keys = ["email", "webhook", "on", "send_resolved", "repeat_interval"]
-    static let webhookKeys = ["url", "url_env", "format"]
+    /// The route's own keys besides its channel's.
+    static let settingKeys = ["on", "send_resolved", "repeat_interval"]
+    /// Channel kinds first, in the registry's order, as messages list them.
+    static let keys = AlertRoute.Channel.kinds + settingKeys
+    /// A channel's key written on the route itself: where it belongs.
     static let hints: [String: String] = {
         var hints: [String: String] = [:]
-        for key in EmailDecoding.keys { hints[key] = "under \"email:\"" }
-        for key in webhookKeys { hints[key] = "under \"webhook:\"" }
+        for channel in ChannelRegistry.all {
+            for key in channel.keys { hints[key] = "under \"\(channel.kind):\"" }
+        }
         return hints
     }()
-    static let channelHints: [String: String] = ["on": "to the route itself, one level up", "send_resolved": "to the route itself, one level up",
-                                                 "repeat_interval": "to the route itself, one level up"]
+
+    /// For the mapping of `channel`: the route's keys belong one level up, and another kind's
+    /// telltale key (`url`, `to`) belongs under that kind.
+    static func hints(inside channel: any ChannelConfiguration.Type) -> [String: String] {
+        var hints = Dictionary(uniqueKeysWithValues: settingKeys.map { ($0, "to the route itself, one level up") })
+        for other in ChannelRegistry.all where other.kind != channel.kind && hints[other.telltaleKey] == nil {
+            hints[other.telltaleKey] = "under \"\(other.kind):\""
+        }
+        return hints
+    }
 }
 
 extension ConfigDecoder {
@@ -21,30 +35,40 @@ extension ConfigDecoder {
         guard let entries = reader.mapping(declaration.value, in: document, what: what, allowed: RouteDecoding.keys,
                                            elsewhere: RouteDecoding.hints) else { return nil }
         var valid = true
-        var channel: AlertRoute.Channel?
-        switch (entries["email"], entries["webhook"]) {
-        case (let email?, nil):
-            channel = decodeEmail(email, in: document, what: "email of \(what)", route: what, at: entries.keyLocation("email")!).map(AlertRoute.Channel.email)
-        case (nil, let webhook?):
-            channel = decodeWebhook(webhook, in: document, what: "webhook of \(what)", route: what, at: entries.keyLocation("webhook")!).map(AlertRoute.Channel.webhook)
-        case (_?, _?):
-            reader.error("\(what) has both \"email\" and \"webhook\"; declare one route per channel", at: entries.keyLocation("webhook")!)
-        case (nil, nil):
-            reader.error("\(what) needs a channel: \"email:\" or \"webhook:\"", at: declaration.location)
-        }
-        var route = AlertRoute(name: declaration.name, channel: .webhook(.init(target: .url("http://placeholder.invalid"))))
+        let channel = decodeChannel(entries, in: document, route: what, declaredAt: declaration.location)
+        var verdicts = Verdict.problems
+        var sendResolved = true
+        var repeatInterval: TimeSpan?
         if let node = entries["on"] {
-            if let verdicts = decodeVerdictList(node, in: document, what: "on of \(what)") { route.on = verdicts } else { valid = false }
+            if let list = decodeVerdictList(node, in: document, what: "on of \(what)") { verdicts = list } else { valid = false }
         }
         if let node = entries["send_resolved"] {
-            if let flag = reader.boolean(node, in: document, what: "send_resolved of \(what)") { route.sendResolved = flag } else { valid = false }
+            if let flag = reader.boolean(node, in: document, what: "send_resolved of \(what)") { sendResolved = flag } else { valid = false }
         }
         if let node = entries["repeat_interval"] {
-            if let span = reader.duration(node, in: document, what: "repeat_interval of \(what)") { route.repeatInterval = span } else { valid = false }
+            if let span = reader.duration(node, in: document, what: "repeat_interval of \(what)") { repeatInterval = span } else { valid = false }
         }
         guard let channel, valid else { return nil }
-        route.channel = channel
+        let route = AlertRoute(name: declaration.name, channel: channel, on: verdicts, sendResolved: sendResolved, repeatInterval: repeatInterval)
         return Located(route, at: declaration.location)
+    }
+
+    /// The one channel key of a route, found through ``ChannelRegistry`` and read by its kind.
+    private func decodeChannel(_ entries: NodeReader.Entries, in document: YAMLDocument, route: String,
+                               declaredAt location: SourceLocation) -> AlertRoute.Channel? {
+        let present = ChannelRegistry.all.filter { entries[$0.kind] != nil }
+        guard let found = present.first, let node = entries[found.kind], let keyLocation = entries.keyLocation(found.kind) else {
+            let keys = AlertRoute.Channel.kinds.map { "\($0):" }
+            reader.error("\(route) needs a channel: \(NodeReader.alternatives(keys))", at: location)
+            return nil
+        }
+        guard present.count == 1 else {
+            let names = NodeReader.alternatives(present.map { $0.kind }, joiner: "and")
+            reader.error("\(route) has \(present.count == 2 ? "both " : "")\(names); declare one route per channel",
+                         at: entries.keyLocation(present[1].kind)!)
+            return nil
+        }
+        return found.decodeChannel(node, in: document, what: "\(found.kind) of \(route)", route: route, at: keyLocation, with: self)
     }
 
     private func decodeVerdictList(_ node: Node, in document: YAMLDocument, what: String) -> [Verdict]? {
@@ -74,30 +98,5 @@ extension ConfigDecoder {
             verdicts.append(verdict)
         }
         return valid ? verdicts : nil
-    }
-
-    /// - Parameter location: where `webhook:` is written, for problems of the mapping as a whole.
-    private func decodeWebhook(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation) -> WebhookChannel? {
-        guard let entries = reader.mapping(node, in: document, what: what, allowed: RouteDecoding.webhookKeys,
-                                           elsewhere: RouteDecoding.channelHints.merging(["to": "under \"email:\""]) { a, _ in a })
-        else { return nil }
-        var target: WebhookChannel.Target?
-        switch (entries["url"], entries["url_env"]) {
-        case (let url?, nil):
-            target = webURL(url, in: document, what: "webhook.url of \(route)").map(WebhookChannel.Target.url)
-        case (nil, let env?):
-            target = reader.environmentVariable(env, in: document, what: "webhook.url_env of \(route)", purpose: "the webhook URL of \(route)")
-                .map(WebhookChannel.Target.env)
-        case (_?, _?):
-            reader.error("\(what) has both \"url\" and \"url_env\"; keep one", at: entries.keyLocation("url_env")!)
-        case (nil, nil):
-            reader.error("\(what) needs \"url\" or \"url_env\" (an environment variable holding a secret URL)", at: location)
-        }
-        var format = WebhookChannel.Format.generic
-        if let node = entries["format"] {
-            guard let chosen = reader.choice(node, in: document, what: "webhook.format of \(route)", as: WebhookChannel.Format.self) else { return nil }
-            format = chosen
-        }
-        return target.map { WebhookChannel(target: $0, format: format) }
     }
 }

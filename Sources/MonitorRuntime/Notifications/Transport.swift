@@ -13,8 +13,9 @@ public protocol NotificationTransport: Sendable {
     func deliver(_ alert: Alert, route: AlertRoute, settings: Settings) throws(DeliveryError)
 }
 
-/// E-mail through SMTP or a webhook through HTTP, chosen by the route's channel. Secrets named
-/// by `password_env` and `url_env` are read from the environment at each attempt.
+/// Each route through its channel's transport (`Channels/ChannelTransport.swift`): e-mail through
+/// SMTP, a webhook through HTTP. Secrets named by `password_env` and `url_env` are read from the
+/// environment at each attempt.
 public struct LiveTransport: NotificationTransport {
     public var timeouts: DeliveryTimeouts
     /// Reads an environment variable; the process environment unless a test says otherwise.
@@ -33,14 +34,7 @@ public struct LiveTransport: NotificationTransport {
     }
 
     public func deliver(_ alert: Alert, route: AlertRoute, settings: Settings) throws(DeliveryError) {
-        switch route.channel {
-        case .email(let channel):
-            try EmailTransport(timeouts: timeouts, environment: environment, cancellation: cancellation)
-                .send(alert, routeName: route.name, channel: channel, now: Date())
-        case .webhook(let channel):
-            try WebhookTransport(timeouts: timeouts, environment: environment, cancellation: cancellation)
-                .send(alert, routeName: route.name, channel: channel)
-        }
+        try route.channel.transport.deliver(alert, routeName: route.name, with: self)
     }
 
     /// ``deliver(_:route:settings:)`` on a thread of its own, so that the blocking transfer
@@ -68,17 +62,6 @@ public struct LiveTransport: NotificationTransport {
     /// How the route reaches people, for messages: "email to ops@example.com", "slack webhook
     /// at hooks.slack.com" (the host only: a webhook URL may hold a token).
     public static func describe(_ route: AlertRoute, environment: (String) -> String? = { ProcessInfo.processInfo.environment[$0] }) -> String {
-        switch route.channel {
-        case .email(let channel):
-            return "email to \(channel.to.map(\.address).joined(separator: ", "))"
-        case .webhook(let channel):
-            switch channel.target {
-            case .url(let url):
-                return "\(channel.format.rawValue) webhook at \(WebhookTransport.host(of: url) ?? "an invalid URL")"
-            case .env(let name):
-                let host = environment(name).flatMap(WebhookTransport.host(of:))
-                return "\(channel.format.rawValue) webhook at \(host ?? "the URL in $\(name)")"
-            }
-        }
+        route.channel.transport.describe(environment: environment)
     }
 }

@@ -1,8 +1,27 @@
 import Foundation
 import Yams
 
-enum EmailDecoding {
+extension EmailChannel: ChannelConfiguration {
+    static let kind = "email"
     static let keys = ["to", "from", "smtp_url", "tls", "ca_file", "username", "password_env"]
+    static let telltaleKey = "to"
+    static let example = """
+        to: [ops@example.com]
+        from: monitor@example.com
+        smtp_url: smtp://mail.example.com:587
+        """
+
+    var channel: AlertRoute.Channel { .email(self) }
+
+    static func decode(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
+                       with decoder: ConfigDecoder) -> EmailChannel? {
+        decoder.decodeEmail(node, in: document, what: what, route: route, at: location)
+    }
+}
+
+/// What the e-mail channel's YAML reading knows beyond its keys: the words operators write
+/// instead, and the shape of an SMTP URL.
+enum EmailDecoding {
     /// Keys operators write that the channel reads under another name, with what to write instead.
     static let instead: [String: String] = [
         "password": "write password_env: VARIABLE, the name of an environment variable holding the password; the secret itself never goes in YAML",
@@ -52,9 +71,9 @@ enum EmailDecoding {
 
 extension ConfigDecoder {
     /// - Parameter location: where `email:` is written, for problems of the mapping as a whole.
-    func decodeEmail(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation) -> EmailChannel? {
-        guard let entries = reader.mapping(node, in: document, what: what, allowed: EmailDecoding.keys,
-                                           elsewhere: RouteDecoding.channelHints.merging(["url": "under \"webhook:\""]) { a, _ in a },
+    fileprivate func decodeEmail(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation) -> EmailChannel? {
+        guard let entries = reader.mapping(node, in: document, what: what, allowed: EmailChannel.keys,
+                                           elsewhere: RouteDecoding.hints(inside: EmailChannel.self),
                                            instead: EmailDecoding.instead)
         else { return nil }
         // Every key present is read even when a required one is missing, so one pass reports all.
