@@ -182,18 +182,7 @@ private struct Production {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .write(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        let failure: Int32? = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
-            }
-            return nil
-        }
+        let failure = data.withUnsafeBytes { FileDescriptor.writeAll(fd, $0) }
         if let failure { throw .write(path: path, reason: String(cString: strerror(failure))) }
     }
 }

@@ -45,7 +45,10 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
 
 /// What the dashboard, the API and `status` show for a job: the verdict of its latest decided
 /// occurrence, or NEW when it has none and no window is open (SPEC §4).
-public enum JobStatus: Sendable, Hashable, CaseIterable {
+///
+/// Stored and sent by its name: as a `RawRepresentable` with `String` names it takes the
+/// standard library's `Codable`.
+public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codable {
     case verdict(Verdict)
     case new
 
@@ -67,20 +70,5 @@ public enum JobStatus: Sendable, Hashable, CaseIterable {
 
     public init?(rawValue: String) {
         if rawValue == "NEW" { self = .new } else if let verdict = Verdict(rawValue: rawValue) { self = .verdict(verdict) } else { return nil }
-    }
-}
-
-extension JobStatus: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let status = JobStatus(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown job status \"\(text)\""))
-        }
-        self = status
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a route is told (SPEC §6).
-public enum NotificationEvent: Sendable, Hashable, CaseIterable {
+public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentable, Codable {
     /// An occurrence reached a problem verdict (one the route lists in `on:`).
     case problem(Verdict)
     /// Back to SUCCESS after one of the problems the route receives (when `send_resolved`).
@@ -38,21 +38,6 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable {
     public init?(rawValue: String) {
         guard let event = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = event
-    }
-}
-
-extension NotificationEvent: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let event = NotificationEvent(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown notification event \"\(text)\""))
-        }
-        self = event
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }
 

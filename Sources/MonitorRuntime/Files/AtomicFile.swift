@@ -54,18 +54,7 @@ public enum AtomicFile {
         guard fd >= 0 else { throw failure("cannot create a temporary file in its folder", errno) }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
-        let writeError = bytes.withUnsafeBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
-            }
-            return nil
-        }
+        let writeError = bytes.withUnsafeBytes { FileDescriptor.writeAll(fd, $0) }
         if let writeError {
             close(fd)
             throw failure("writing failed", writeError)
