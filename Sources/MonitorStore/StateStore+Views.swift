@@ -30,40 +30,32 @@ extension StateStore {
             return Dictionary(try rows.map { ($0["job"] as String, try Self.occurrence($0)) }) { a, _ in a }
         }
         let newest = try latest("")
-        let decided = try latest("WHERE state != 'PENDING'")
+        let decided = try latest("WHERE state != '\(Verdict.pending.rawValue)'")
         let lastSuccess = Dictionary(try Row.fetchAll(db, sql: """
-            SELECT job, max(finished_at) AS at FROM occurrence WHERE state = 'SUCCESS' GROUP BY job
-            """).map { ($0["job"] as String, Timestamp.parse($0["at"] as String? ?? "")) }) { a, _ in a }
+            SELECT job, max(finished_at) AS at FROM occurrence WHERE state = '\(Verdict.success.rawValue)' GROUP BY job
+            """).map { ($0["job"] as String, try $0.optionalTime("at")) }) { a, _ in a }
         let versions = Dictionary(try Row.fetchAll(db, sql: """
             SELECT v.* FROM version v
             JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
             """).map { ($0["job"] as String, try Self.version($0)) }) { a, _ in a }
-        var openWindows: Set<String> = []
-        var validUntil = Date.distantFuture
+        var openWindows: [String: Date] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT job, min(window_end) AS closes FROM occurrence WHERE state = 'PENDING' AND window_end > ? GROUP BY job
+            SELECT job, min(window_end) AS closes FROM occurrence WHERE state = '\(Verdict.pending.rawValue)' AND window_end > ? GROUP BY job
             """, arguments: [Timestamp.string(now)]) {
-            openWindows.insert(row["job"])
-            if let closes = Timestamp.parse(row["closes"] as String) { validUntil = min(validUntil, closes) }
+            openWindows[row["job"]] = try row.time("closes")
         }
-        let views = try jobs.map { active in
+        let records = try jobs.map { active in
             let name = active.job.name
-            let version = versions[name].map { VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt) }
-            var occurrences: [OccurrenceView]?
-            if let occurrenceLimit {
-                occurrences = try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
-                                               arguments: [name, occurrenceLimit]).map { OccurrenceView(try Self.occurrence($0)) }
-            }
-            return JobView(
-                job: active.job,
-                status: VerdictRules.jobStatus(latestDecided: decided[name]?.state, hasOpenWindow: openWindows.contains(name)),
-                lastSuccessAt: lastSuccess[name] ?? nil,
-                currentVersion: version,
-                latest: newest[name].map(OccurrenceView.init),
-                next: OccurrenceSchedule(job: active.job).next(after: now).map(NextOccurrenceView.init),
-                occurrences: occurrences)
+            return JobRecords(
+                active: active, newest: newest[name], latestDecided: decided[name], lastSuccessAt: lastSuccess[name] ?? nil,
+                currentVersion: versions[name], openWindowCloses: openWindows[name],
+                occurrences: try occurrenceLimit.map { limit in
+                    try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
+                                     arguments: [name, limit]).map { try Self.occurrence($0) }
+                })
         }
-        for view in views { if let next = view.next { validUntil = min(validUntil, next.occurrence.scheduledAt) } }
+        // The decisions (status, next occurrence, how long this holds) are the domain's.
+        let (views, validUntil) = JobViews.build(records, now: now)
         return JobViewsSnapshot(jobs: views, stamp: stamp, validUntil: validUntil)
     }
 

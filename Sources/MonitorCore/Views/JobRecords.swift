@@ -1,0 +1,52 @@
+import Foundation
+
+/// What the ledger holds about one job that its view needs: plain records, as the store reads
+/// them. ``JobViews/build(_:now:)`` turns them into what the API, `status` and the report show.
+public struct JobRecords: Sendable {
+    public var active: ActiveJob
+    /// The newest occurrence, whatever its state.
+    public var newest: OccurrenceRecord?
+    /// The newest occurrence that is not PENDING.
+    public var latestDecided: OccurrenceRecord?
+    public var lastSuccessAt: Date?
+    /// The newest version not deleted by retention.
+    public var currentVersion: VersionRecord?
+    /// The earliest end of a window still open at the time the records were read for.
+    public var openWindowCloses: Date?
+    /// The latest occurrences, newest first, when asked for (one-job views).
+    public var occurrences: [OccurrenceRecord]?
+
+    public init(active: ActiveJob, newest: OccurrenceRecord?, latestDecided: OccurrenceRecord?, lastSuccessAt: Date?,
+                currentVersion: VersionRecord?, openWindowCloses: Date?, occurrences: [OccurrenceRecord]?) {
+        self.active = active
+        self.newest = newest
+        self.latestDecided = latestDecided
+        self.lastSuccessAt = lastSuccessAt
+        self.currentVersion = currentVersion
+        self.openWindowCloses = openWindowCloses
+        self.occurrences = occurrences
+    }
+}
+
+/// Job views from ledger records (SPEC §8), and how long they hold by the clock alone.
+public enum JobViews {
+    /// The views at `now`, and the first instant after it at which they change without any
+    /// write to the state: a `next` occurrence starts, or an open window closes.
+    public static func build(_ records: [JobRecords], now: Date) -> (views: [JobView], validUntil: Date) {
+        var validUntil = Date.distantFuture
+        let views = records.map { record in
+            if let closes = record.openWindowCloses { validUntil = min(validUntil, closes) }
+            let next = OccurrenceSchedule(job: record.active.job).next(after: now)
+            if let next { validUntil = min(validUntil, next.scheduledAt) }
+            return JobView(
+                job: record.active.job,
+                status: VerdictRules.jobStatus(latestDecided: record.latestDecided?.state, hasOpenWindow: record.openWindowCloses != nil),
+                lastSuccessAt: record.lastSuccessAt,
+                currentVersion: record.currentVersion.map { VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt) },
+                latest: record.newest.map(OccurrenceView.init),
+                next: next.map(NextOccurrenceView.init),
+                occurrences: record.occurrences?.map(OccurrenceView.init))
+        }
+        return (views, validUntil)
+    }
+}
