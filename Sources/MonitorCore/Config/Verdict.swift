@@ -68,6 +68,12 @@ public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codab
         }
     }
 
+    /// Whether the job needs attention: its latest decided verdict is a problem.
+    public var isProblem: Bool {
+        if case .verdict(let verdict) = self { return verdict.isProblem }
+        return false
+    }
+
     public init?(rawValue: String) {
         if rawValue == "NEW" { self = .new } else if let verdict = Verdict(rawValue: rawValue) { self = .verdict(verdict) } else { return nil }
     }

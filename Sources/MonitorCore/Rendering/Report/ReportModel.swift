@@ -79,7 +79,7 @@ public struct ReportJob: Sendable, Hashable {
         self.sizes = sizes
     }
 
-    public var needsAttention: Bool { [.failed, .missing, .hashMismatch].contains(view.status) }
+    public var needsAttention: Bool { view.status.isProblem }
 }
 
 /// One promoted version on the size chart.
