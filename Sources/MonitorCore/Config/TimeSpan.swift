@@ -67,7 +67,9 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
                 let word = rest.dropFirst(1 + fraction.count).prefix(while: \.isLetter)
                 let value = Double("\(digits).\(fraction)") ?? 0
                 let length = units.first { String($0.0) == word.lowercased() }?.1
-                let fix = length.map { Int64((value * Double($0)).rounded()) }.flatMap { $0 > 0 ? TimeSpan(seconds: $0) : nil }
+                // `exactly:` — a fraction too large for 64 bits gets no suggestion rather than a trap.
+                let fix = length.flatMap { Int64(exactly: (value * Double($0)).rounded()) }
+                    .flatMap { $0 > 0 && $0 <= maximumPart ? TimeSpan(seconds: $0) : nil }
                 throw refuse("use whole numbers\(fix.map { "; write \($0)" } ?? ", e.g. 90m rather than 1.5h")")
             }
             let word = rest.prefix(while: \.isLetter)

@@ -140,6 +140,7 @@ extension ConfigDecoder {
                 valid = false
                 continue
             }
+            if document.unreadableKeys.contains(key.string) { valid = false; continue }
             if let repeated = document.repeatedKeys[key.string] {
                 reader.error("label \"\(repeated.key)\" is set twice in \(what); the first is at \(repeated.firstLocation)", at: document.location(of: keyNode))
                 valid = false

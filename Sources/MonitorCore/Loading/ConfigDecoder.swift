@@ -133,6 +133,7 @@ struct ConfigDecoder {
                 reader.error("\(kind) names must be plain words, found \(reader.describe(key))", at: location)
                 continue
             }
+            if document.unreadableKeys.contains(scalar.string) { continue }
             if let repeated = document.repeatedKeys[scalar.string] {
                 reader.error("\(kind) \"\(repeated.key)\" is declared twice; the first is at \(repeated.firstLocation)", at: location)
                 continue

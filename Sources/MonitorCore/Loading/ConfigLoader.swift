@@ -66,17 +66,18 @@ public struct ConfigLoader: Sendable {
                 diagnostics.append(Diagnostic(.error, "cannot read \"\(file)\": permission denied or not a regular file", file: file))
                 continue
             }
-            guard let text = String(validating: data, as: UTF8.self) else {
+            guard let decoded = String(validating: data, as: UTF8.self) else {
                 diagnostics.append(Diagnostic(.error, "\"\(file)\" is not UTF-8 text; save it as UTF-8", file: file))
                 continue
             }
+            let text = Self.droppingByteOrderMark(decoded)
             sources[file] = text
             do {
-                documents.append(try YAMLDocument(file: file, text: text))
+                let document = try YAMLDocument(file: file, text: text)
+                documents.append(document)
+                diagnostics += document.diagnostics
             } catch {
-                if case .syntax(let message, let location) = error {
-                    diagnostics.append(.error(message, at: location))
-                }
+                diagnostics += error.diagnostics
             }
         }
 
@@ -92,6 +93,14 @@ public struct ConfigLoader: Sendable {
             hostReferences: reader.hostReferences,
             sources: sources
         )
+    }
+
+    /// The text without the byte order mark that some editors (Notepad, for one) write at the
+    /// start of UTF-8 files: it is not part of the text, and columns on the first line count
+    /// from the character after it, as the editor shows them.
+    static func droppingByteOrderMark(_ text: String) -> String {
+        guard text.unicodeScalars.first == "\u{FEFF}" else { return text }
+        return String(text.unicodeScalars.dropFirst())
     }
 
     private func isFolder(_ path: String) -> Bool {

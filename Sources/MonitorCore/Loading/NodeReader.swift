@@ -70,6 +70,8 @@ final class NodeReader {
                 continue
             }
             let key = scalar.string
+            // A key that is not text, reported when the document was read.
+            if document.unreadableKeys.contains(key) { continue }
             if key == "<<" {
                 error("YAML merge keys (<<) are not supported in \(what); write the keys out", at: location)
                 entries.hasMergeKey = true

@@ -33,6 +33,8 @@ import Testing
         ("1hour30mins", "invalid duration \"1hour30mins\": write units as one lowercase letter (d, h, m or s): 1h30m"),
         ("3H", "invalid duration \"3H\": write units as one lowercase letter (d, h, m or s): 3h"),
         ("500ms", "invalid duration \"500ms\": durations count whole seconds; the shortest is 1s"),
+        // Found by the fuzzer: a fraction too large for 64 bits trapped while the suggestion was built.
+        ("10000000000000000000.5h", "invalid duration \"10000000000000000000.5h\": use whole numbers, e.g. 90m rather than 1.5h"),
         ("1mo", "invalid duration \"1mo\": months and years are not units (their length varies); write days, e.g. 30d"),
         ("1.5h", "invalid duration \"1.5h\": use whole numbers; write 1h30m"),
         ("2,5d", "invalid duration \"2,5d\": use whole numbers; write 2d12h"),
