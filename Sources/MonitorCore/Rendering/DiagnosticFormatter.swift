@@ -20,7 +20,18 @@ public struct DiagnosticFormatter: Sendable {
 
     public func render(_ diagnostics: [Diagnostic], as format: DiagnosticFormat) -> String {
         switch format {
-        case .text: return diagnostics.map(text).joined()
+        case .text:
+            // Each file is split into lines once per render, not once per diagnostic: a file
+            // with a thousand problems must not be split a thousand times.
+            var lines: [String: [Substring]] = [:]
+            return diagnostics.map { diagnostic in
+                text(diagnostic) { file in
+                    if let known = lines[file] { return known }
+                    let split = sources[file]?.sourceLines ?? []
+                    lines[file] = split
+                    return split
+                }
+            }.joined()
         case .json: return json(diagnostics)
         case .github: return diagnostics.map(github).joined()
         }
@@ -32,12 +43,14 @@ public struct DiagnosticFormatter: Sendable {
         return "\(count(diagnostics.errors.count, "error")), \(count(diagnostics.warnings.count, "warning"))"
     }
 
-    private func text(_ diagnostic: Diagnostic) -> String {
+    private func text(_ diagnostic: Diagnostic, lines: (String) -> [Substring]) -> String {
         guard let location = diagnostic.location else {
             return "\(diagnostic.file): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
         }
         var out = "\(location): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
-        if let line = sourceLine(location) {
+        let fileLines = lines(location.file)
+        if fileLines.indices.contains(location.line - 1) {
+            let line = String(fileLines[location.line - 1])
             // Keep tabs in the margin so the caret lines up in a terminal.
             let margin = line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
             out += "\(line)\n\(margin)^\n"
@@ -45,10 +58,6 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
-    private func sourceLine(_ location: SourceLocation) -> String? {
-        guard let lines = sources[location.file]?.sourceLines, lines.indices.contains(location.line - 1) else { return nil }
-        return String(lines[location.line - 1])
-    }
 
     private func json(_ diagnostics: [Diagnostic]) -> String {
         struct Row: Encodable {
