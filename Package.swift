@@ -5,7 +5,7 @@ let package = Package(
     name: "monitor",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "monitor", targets: ["monitor"]),
+        .executable(name: "monitor", targets: ["monitor"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

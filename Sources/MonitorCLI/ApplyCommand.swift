@@ -8,7 +8,8 @@ struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Apply the configuration (or a saved plan) to the state.",
-        discussion: "Validates, shows the plan and applies it in one transaction, recording a revision (config digest, git commit of the configuration, time, user, host). Nothing to do records nothing. With --plan FILE, applies exactly that saved plan, and refuses it when the state changed since it was made. Exit codes: 0 applied or nothing to do, 1 error (nothing applied)."
+        discussion:
+            "Validates, shows the plan and applies it in one transaction, recording a revision (config digest, git commit of the configuration, time, user, host). Nothing to do records nothing. With --plan FILE, applies exactly that saved plan, and refuses it when the state changed since it was made. Exit codes: 0 applied or nothing to do, 1 error (nothing applied)."
     )
 
     @OptionGroup var config: ConfigOptions
@@ -23,7 +24,10 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let clock = try now.map(Clock.parse) ?? Date()
         do {
-            let desired: DesiredState, statePath: String, context: ApplyContext, saved: PlanFile?
+            let desired: DesiredState
+            let statePath: String
+            let context: ApplyContext
+            let saved: PlanFile?
             if let plan {
                 let file = try PlanFile.read(path: plan)
                 desired = file.desired

@@ -7,7 +7,8 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration; exit 0 when valid, 1 when not.",
-        discussion: "Reports every problem in one pass. Unset environment variables named by *_env keys and missing destination folders are warnings; --strict makes unset environment variables errors (use it on the host that runs the monitor)."
+        discussion:
+            "Reports every problem in one pass. Unset environment variables named by *_env keys and missing destination folders are warnings; --strict makes unset environment variables errors (use it on the host that runs the monitor)."
     )
 
     @OptionGroup var options: ConfigOptions
@@ -21,7 +22,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let result = ConfigLoader().load(path: options.path)
-        let diagnostics = (result.diagnostics + HostChecks(environment: environment, strict: strict)
+        let diagnostics =
+            (result.diagnostics
+            + HostChecks(environment: environment, strict: strict)
             .diagnostics(for: result.hostReferences)).sorted()
         let formatter = DiagnosticFormatter(sources: result.sources)
         var output = formatter.render(diagnostics, as: format)
@@ -39,7 +42,9 @@ struct CheckCommand: ParsableCommand {
 
     static func counts(_ configuration: Configuration) -> String {
         func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return [count(configuration.jobs.count, "job"), count(configuration.destinations.count, "destination"),
-                count(configuration.routes.count, "alert route")].joined(separator: ", ")
+        return [
+            count(configuration.jobs.count, "job"), count(configuration.destinations.count, "destination"),
+            count(configuration.routes.count, "alert route"),
+        ].joined(separator: ", ")
     }
 }

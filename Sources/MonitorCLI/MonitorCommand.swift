@@ -5,9 +5,13 @@ public struct MonitorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Configuration-as-code backup monitor.",
-        discussion: "Declare expected backups in YAML, validate them in CI with `monitor check`, review `monitor plan`, reconcile with `monitor apply`, and let `monitor run` watch.",
+        discussion:
+            "Declare expected backups in YAML, validate them in CI with `monitor check`, review `monitor plan`, reconcile with `monitor apply`, and let `monitor run` watch.",
         version: MonitorVersion.current,
-        subcommands: [CheckCommand.self, PlanCommand.self, ApplyCommand.self, ScanCommand.self, StatusCommand.self, ReportCommand.self, SealCommand.self, RunCommand.self, NotifyCommand.self, DemoCommand.self]
+        subcommands: [
+            CheckCommand.self, PlanCommand.self, ApplyCommand.self, ScanCommand.self, StatusCommand.self, ReportCommand.self, SealCommand.self,
+            RunCommand.self, NotifyCommand.self, DemoCommand.self,
+        ]
     )
 
     public init() {}

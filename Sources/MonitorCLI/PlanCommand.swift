@@ -9,7 +9,8 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what `monitor apply` would change in the state.",
-        discussion: "Exit codes: 0 success; with --detailed-exitcode, 0 no changes and 2 changes; 1 error. --out FILE saves the plan for `monitor apply --plan FILE`, which applies exactly it and refuses it once the state has changed."
+        discussion:
+            "Exit codes: 0 success; with --detailed-exitcode, 0 no changes and 2 changes; 1 error. --out FILE saves the plan for `monitor apply --plan FILE`, which applies exactly it and refuses it once the state has changed."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -31,11 +32,13 @@ struct PlanCommand: ParsableCommand {
         let desired = DesiredState(configuration)
         let statePath = state.path { configuration.settings.state }
         do {
-            let applied = FileManager.default.fileExists(atPath: statePath)
+            let applied =
+                FileManager.default.fileExists(atPath: statePath)
                 ? try StateStore.openForReading(path: statePath).appliedState() : nil
             let plan = try Planner.plan(from: applied?.desired, to: desired, retiredJobs: applied?.retiredJobs ?? [])
-            let file = try PlanFile(plan: plan, applied: applied, desired: desired, configPath: config.path,
-                                    git: ApplyContextProbe.git(for: config.path), now: Date())
+            let file = try PlanFile(
+                plan: plan, applied: applied, desired: desired, configPath: config.path,
+                git: ApplyContextProbe.git(for: config.path), now: Date())
             switch format {
             case .text: print(PlanRenderer.text(plan), terminator: "")
             case .json: print(try PlanJSON(file).encoded(), terminator: "")

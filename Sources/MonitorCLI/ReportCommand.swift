@@ -54,7 +54,8 @@ struct ReportCommand: ParsableCommand {
             throw Output.fail(error.message(what: "the report"))
         }
         let attention = model.jobs.filter(\.needsAttention).count
-        print("Wrote the report of \(model.jobs.count) job\(model.jobs.count == 1 ? "" : "s")"
-              + " (\(attention) need\(attention == 1 ? "s" : "") attention) to \(output).")
+        print(
+            "Wrote the report of \(model.jobs.count) job\(model.jobs.count == 1 ? "" : "s")"
+                + " (\(attention) need\(attention == 1 ? "s" : "") attention) to \(output).")
     }
 }

@@ -23,7 +23,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var config: ConfigOptions
 
-    @Option(help: ArgumentHelp("Address to listen on (default: settings.listen, else 127.0.0.1:8080).", valueName: "host:port"), transform: ListenAddress.argument)
+    @Option(
+        help: ArgumentHelp("Address to listen on (default: settings.listen, else 127.0.0.1:8080).", valueName: "host:port"),
+        transform: ListenAddress.argument)
     var listen: ListenAddress?
 
     func run() async throws {

@@ -44,7 +44,9 @@ struct ScanCommand: ParsableCommand {
             print(ScanReport.text(summary, delivery))
             for error in summary.errors { Output.error("monitor: job \(error.job): \(error.message)") }
             if !summary.errors.isEmpty {
-                Output.error("monitor: error: \(summary.errors.count) of \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") could not be scanned; they are scanned again next time")
+                Output.error(
+                    "monitor: error: \(summary.errors.count) of \(summary.jobs) job\(summary.jobs == 1 ? "" : "s") could not be scanned; they are scanned again next time"
+                )
                 throw ExitCode(1)
             }
         } catch let error as StoreError {

@@ -6,8 +6,10 @@ import MonitorCore
 struct StateOptions: ParsableArguments {
     static let environmentVariable = "MONITOR_STATE"
 
-    @Option(name: .long, help: ArgumentHelp(
-        "State database.", discussion: "Default: $MONITOR_STATE, else settings.state of the configuration.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "State database.", discussion: "Default: $MONITOR_STATE, else settings.state of the configuration.", valueName: "path"))
     var state: String?
 
     /// `--state`, else `$MONITOR_STATE`, else `fallback()` (the configuration's settings.state).

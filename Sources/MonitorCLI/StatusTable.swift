@@ -22,13 +22,16 @@ enum StatusTable {
         if let description = job.description { out += "  \(description)\n" }
         out += "  schedule \(job.schedule) (\(job.timezone)), window \(job.window), destination \(job.destination)\n"
         out += "  last success: \(job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never")\n"
-        out += "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) file\($0.files == 1 ? "" : "s"), \(bytes($0.bytes))" } ?? "none")\n\n"
+        out +=
+            "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) file\($0.files == 1 ? "" : "s"), \(bytes($0.bytes))" } ?? "none")\n\n"
         var rows = [["SCHEDULED", "WINDOW END", "STATE", "FINISHED", "MESSAGE"]]
         for view in job.occurrences ?? [] {
             let record = view.record
-            rows.append([Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
-                         record.state.rawValue + (record.late ? " (late)" : ""), record.finishedAt.map(Timestamp.string) ?? "-",
-                         (record.message ?? "").replacingOccurrences(of: "\n", with: " ")])
+            rows.append([
+                Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
+                record.state.rawValue + (record.late ? " (late)" : ""), record.finishedAt.map(Timestamp.string) ?? "-",
+                (record.message ?? "").replacingOccurrences(of: "\n", with: " "),
+            ])
         }
         return out + table(rows)
     }

@@ -42,23 +42,28 @@ extension StateStore {
     public func claimDueNotifications(now: Date, claimUntil: Date, limit: Int = 100) throws(StoreError) -> [OutboxEntry] {
         let nowText = Timestamp.string(now)
         return try write { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox
-                WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?
-                  AND (claimed_until IS NULL OR claimed_until <= ?)
-                ORDER BY id LIMIT ?
-                """, arguments: [nowText, nowText, limit])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox
+                    WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?
+                      AND (claimed_until IS NULL OR claimed_until <= ?)
+                    ORDER BY id LIMIT ?
+                    """, arguments: [nowText, nowText, limit])
             var entries: [OutboxEntry] = []
             for row in rows {
                 let id: Int64 = row["id"]
-                try db.execute(sql: "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?",
-                               arguments: [Timestamp.string(claimUntil), id])
+                try db.execute(
+                    sql: "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?",
+                    arguments: [Timestamp.string(claimUntil), id])
                 guard let alert = try? OutboxCoding.decode(row["payload"]) else {
                     try db.execute(sql: "UPDATE outbox SET gave_up_at = ?, last_error = 'unreadable payload' WHERE id = ?", arguments: [nowText, id])
                     continue
                 }
-                entries.append(OutboxEntry(id: id, route: row["route"], job: row["job"], alert: alert,
-                                           createdAt: Timestamp.parse(row["created_at"]) ?? now, attempts: (row["attempts"] as Int) + 1))
+                entries.append(
+                    OutboxEntry(
+                        id: id, route: row["route"], job: row["job"], alert: alert,
+                        createdAt: Timestamp.parse(row["created_at"]) ?? now, attempts: (row["attempts"] as Int) + 1))
             }
             return entries
         }
@@ -66,8 +71,9 @@ extension StateStore {
 
     public func markDelivered(_ id: Int64, at now: Date) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE outbox SET delivered_at = ?, claimed_until = NULL, last_error = NULL WHERE id = ?",
-                           arguments: [Timestamp.string(now), id])
+            try db.execute(
+                sql: "UPDATE outbox SET delivered_at = ?, claimed_until = NULL, last_error = NULL WHERE id = ?",
+                arguments: [Timestamp.string(now), id])
         }
     }
 
@@ -75,11 +81,13 @@ extension StateStore {
     public func markFailed(_ id: Int64, error: String, retryAt: Date?, at now: Date) throws(StoreError) {
         try write { db in
             if let retryAt {
-                try db.execute(sql: "UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?",
-                               arguments: [error, Timestamp.string(retryAt), id])
+                try db.execute(
+                    sql: "UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?",
+                    arguments: [error, Timestamp.string(retryAt), id])
             } else {
-                try db.execute(sql: "UPDATE outbox SET last_error = ?, gave_up_at = ?, claimed_until = NULL WHERE id = ?",
-                               arguments: [error, Timestamp.string(now), id])
+                try db.execute(
+                    sql: "UPDATE outbox SET last_error = ?, gave_up_at = ?, claimed_until = NULL WHERE id = ?",
+                    arguments: [error, Timestamp.string(now), id])
             }
         }
     }
@@ -87,9 +95,11 @@ extension StateStore {
     /// Outbox counts for metrics and `status`: pending, delivered and given up.
     public func outboxCounts() throws(StoreError) -> (pending: Int, delivered: Int, failed: Int) {
         try read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT sum(delivered_at IS NULL AND gave_up_at IS NULL), sum(delivered_at IS NOT NULL), sum(gave_up_at IS NOT NULL) FROM outbox
-                """)!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT sum(delivered_at IS NULL AND gave_up_at IS NULL), sum(delivered_at IS NOT NULL), sum(gave_up_at IS NOT NULL) FROM outbox
+                    """)!
             return ((row[0] as Int?) ?? 0, (row[1] as Int?) ?? 0, (row[2] as Int?) ?? 0)
         }
     }

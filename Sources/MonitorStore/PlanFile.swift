@@ -70,7 +70,8 @@ public struct PlanFile: Sendable, Hashable, Codable {
             throw .invalidPlanFile(path: path, reason: "its configuration cannot be encoded")
         }
         guard digest == file.configDigest else {
-            throw .invalidPlanFile(path: path, reason: "its configuration does not match its config_digest: the file was edited after `monitor plan` wrote it")
+            throw .invalidPlanFile(
+                path: path, reason: "its configuration does not match its config_digest: the file was edited after `monitor plan` wrote it")
         }
         return file
     }
@@ -90,7 +91,7 @@ public struct PlanFile: Sendable, Hashable, Codable {
         case DecodingError.keyNotFound(let key, let context):
             return "missing \"\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))\""
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
         default:

@@ -1,9 +1,10 @@
 import Foundation
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Tells a state that a running daemon uses from one that no daemon uses (SPEC §7), with an
@@ -38,7 +39,8 @@ public final class StateLock: Sendable {
         guard let descriptor = openLockFile(statePath) else { return nil }
         guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
             close(descriptor)
-            throw .locked(path: statePath, reason: "a scan simulated in the future (monitor scan --now) is using it; start monitor run when it has finished")
+            throw .locked(
+                path: statePath, reason: "a scan simulated in the future (monitor scan --now) is using it; start monitor run when it has finished")
         }
         return StateLock(descriptor: descriptor)
     }
@@ -49,8 +51,10 @@ public final class StateLock: Sendable {
         guard let descriptor = openLockFile(statePath) else { return nil }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
-            throw .locked(path: statePath, reason: "monitor run is using it, and a scan at \(Timestamp.string(now)), later than the real clock, "
-                + "would write occurrences from the future into the ledger it watches; simulate on a copy of the state instead")
+            throw .locked(
+                path: statePath,
+                reason: "monitor run is using it, and a scan at \(Timestamp.string(now)), later than the real clock, "
+                    + "would write occurrences from the future into the ledger it watches; simulate on a copy of the state instead")
         }
         return StateLock(descriptor: descriptor)
     }

@@ -49,8 +49,11 @@ extension StateStore {
     @discardableResult
     ///   - plan: the plan the caller computed against `baseRevision`, to save planning twice;
     ///     recomputed inside the transaction when `nil` or when no base revision is given.
-    public func apply(_ desired: DesiredState, baseRevision: Int64?, plan precomputed: Plan? = nil, context: ApplyContext) throws(StoreError) -> Revision? {
-        let encoding: CanonicalEncoding, digest: String
+    public func apply(_ desired: DesiredState, baseRevision: Int64?, plan precomputed: Plan? = nil, context: ApplyContext) throws(StoreError)
+        -> Revision?
+    {
+        let encoding: CanonicalEncoding
+        let digest: String
         do {
             encoding = try desired.canonicalEncoding()
             digest = ConfigDigest.of(canonicalJSON: encoding.document)
@@ -58,10 +61,12 @@ extension StateStore {
         return try write { db -> Revision? in
             let applied = try Self.appliedState(db)
             if let baseRevision, baseRevision != applied.revision {
-                throw StoreError.stalePlan(reason: "it was made against revision \(baseRevision), and the state is now at revision \(applied.revision)")
+                throw StoreError.stalePlan(
+                    reason: "it was made against revision \(baseRevision), and the state is now at revision \(applied.revision)")
             }
             // The base revision matched, so the state is the one the caller planned against.
-            let plan = try (baseRevision == nil ? nil : precomputed)
+            let plan =
+                try (baseRevision == nil ? nil : precomputed)
                 ?? Planner.plan(from: applied.desired, to: desired, retiredJobs: applied.retiredJobs)
             guard !plan.isEmpty else { return nil }
             let now = Timestamp.string(context.now)
@@ -77,13 +82,17 @@ extension StateStore {
     }
 
     private static func insert(_ revision: Revision, desiredJSON: String, _ db: Database) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO revision (applied_at, config_digest, config_path, git_commit, git_branch, git_dirty,
-                                  user, host, added, changed, removed, desired)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [revision.appliedAt, revision.configDigest, revision.configPath, revision.git?.commit,
-                             revision.git?.branch, revision.git.map { $0.dirty ? 1 : 0 }, revision.user, revision.host,
-                             revision.summary.add, revision.summary.change, revision.summary.remove, desiredJSON])
+        try db.execute(
+            sql: """
+                INSERT INTO revision (applied_at, config_digest, config_path, git_commit, git_branch, git_dirty,
+                                      user, host, added, changed, removed, desired)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                revision.appliedAt, revision.configDigest, revision.configPath, revision.git?.commit,
+                revision.git?.branch, revision.git.map { $0.dirty ? 1 : 0 }, revision.user, revision.host,
+                revision.summary.add, revision.summary.change, revision.summary.remove, desiredJSON,
+            ])
         return db.lastInsertedRowID
     }
 
@@ -95,44 +104,55 @@ extension StateStore {
         for change in plan.changes {
             switch (change.kind, change.action) {
             case (.settings, _):
-                try db.execute(sql: """
-                    INSERT INTO settings (id, spec, revision_id) VALUES (1, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET spec = excluded.spec, revision_id = excluded.revision_id
-                    """, arguments: [encoding.settings, revision])
+                try db.execute(
+                    sql: """
+                        INSERT INTO settings (id, spec, revision_id) VALUES (1, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET spec = excluded.spec, revision_id = excluded.revision_id
+                        """, arguments: [encoding.settings, revision])
             case (.destination, .remove):
                 try db.execute(sql: "DELETE FROM destination WHERE name = ?", arguments: [change.name])
             case (.destination, _):
                 let destination = destinations[change.name]!
-                try db.cachedStatement(sql: """
-                    INSERT INTO destination (name, path, keep_versions, spec, revision_id) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET path = excluded.path, keep_versions = excluded.keep_versions,
-                      spec = excluded.spec, revision_id = excluded.revision_id
-                    """).execute(arguments: [destination.name, destination.path, destination.keepVersions, encoding.destinations[destination.name]!, revision])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO destination (name, path, keep_versions, spec, revision_id) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET path = excluded.path, keep_versions = excluded.keep_versions,
+                          spec = excluded.spec, revision_id = excluded.revision_id
+                        """
+                ).execute(arguments: [
+                    destination.name, destination.path, destination.keepVersions, encoding.destinations[destination.name]!, revision,
+                ])
             case (.route, .remove):
                 try db.execute(sql: "DELETE FROM alert_route WHERE name = ?", arguments: [change.name])
             case (.route, _):
                 let route = routes[change.name]!
                 let channel = route.channel.kind
-                try db.cachedStatement(sql: """
-                    INSERT INTO alert_route (name, channel, spec, revision_id) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET channel = excluded.channel, spec = excluded.spec, revision_id = excluded.revision_id
-                    """).execute(arguments: [route.name, channel, encoding.routes[route.name]!, revision])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO alert_route (name, channel, spec, revision_id) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET channel = excluded.channel, spec = excluded.spec, revision_id = excluded.revision_id
+                        """
+                ).execute(arguments: [route.name, channel, encoding.routes[route.name]!, revision])
             case (.job, .remove):
                 try db.cachedStatement(sql: "UPDATE job SET retired_at = ?, revision_id = ? WHERE name = ?")
                     .execute(arguments: [now, revision, change.name])
             case (.job, _):
                 let job = jobs[change.name]!
                 // A revived job is expected again from now on, not over the time it was retired.
-                try db.cachedStatement(sql: """
-                    INSERT INTO job (name, destination, schedule, timezone, window_seconds, spec,
-                                     first_applied_at, active_since, retired_at, revision_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-                    ON CONFLICT(name) DO UPDATE SET destination = excluded.destination, schedule = excluded.schedule,
-                      timezone = excluded.timezone, window_seconds = excluded.window_seconds, spec = excluded.spec,
-                      active_since = CASE WHEN job.retired_at IS NULL THEN job.active_since ELSE excluded.active_since END,
-                      retired_at = NULL, revision_id = excluded.revision_id
-                    """).execute(arguments: [job.name, job.destination, job.schedule.expression, job.timezone,
-                                             job.window.seconds, encoding.jobs[job.name]!, now, now, revision])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO job (name, destination, schedule, timezone, window_seconds, spec,
+                                         first_applied_at, active_since, retired_at, revision_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+                        ON CONFLICT(name) DO UPDATE SET destination = excluded.destination, schedule = excluded.schedule,
+                          timezone = excluded.timezone, window_seconds = excluded.window_seconds, spec = excluded.spec,
+                          active_since = CASE WHEN job.retired_at IS NULL THEN job.active_since ELSE excluded.active_since END,
+                          retired_at = NULL, revision_id = excluded.revision_id
+                        """
+                ).execute(arguments: [
+                    job.name, job.destination, job.schedule.expression, job.timezone,
+                    job.window.seconds, encoding.jobs[job.name]!, now, now, revision,
+                ])
             }
         }
     }

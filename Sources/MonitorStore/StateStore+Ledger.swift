@@ -16,14 +16,15 @@ extension StateStore {
             WHERE job.retired_at IS NULL
             """
         if !names.isEmpty { sql += " AND job.name IN (\(names.map { _ in "?" }.joined(separator: ",")))" }
-        var destinations: [String: Destination] = [:] // A few destinations serve thousands of jobs: decode each once.
+        var destinations: [String: Destination] = [:]  // A few destinations serve thousands of jobs: decode each once.
         return try Row.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: StatementArguments(names)).map { row in
             let destinationJSON: String = row["destination"]
             let destination = try destinations[destinationJSON] ?? decoder.decode(Destination.self, from: Data(destinationJSON.utf8))
             destinations[destinationJSON] = destination
-            return ActiveJob(job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
-                             destination: destination,
-                             activeSince: try row.time("active_since"))
+            return ActiveJob(
+                job: try decoder.decode(Job.self, from: Data((row["job"] as String).utf8)),
+                destination: destination,
+                activeSince: try row.time("active_since"))
         }
     }
 
@@ -35,13 +36,15 @@ extension StateStore {
             let last = try db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
             let pending = try db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
             let known = try db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")
-            let decided = try db.cachedStatement(sql: """
-                SELECT * FROM occurrence WHERE job = ? AND state != 'PENDING' ORDER BY scheduled_at DESC LIMIT 1
-                """)
-            let alerts = try db.cachedStatement(sql: """
-                SELECT route, max(created_at) AS at FROM outbox
-                WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
-                """)
+            let decided = try db.cachedStatement(
+                sql: """
+                    SELECT * FROM occurrence WHERE job = ? AND state != 'PENDING' ORDER BY scheduled_at DESC LIMIT 1
+                    """)
+            let alerts = try db.cachedStatement(
+                sql: """
+                    SELECT route, max(created_at) AS at FROM outbox
+                    WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
+                    """)
             return try jobs.map { job, statusSHA256 in
                 var isKnown = false
                 if let statusSHA256 {
@@ -62,8 +65,10 @@ extension StateStore {
     /// The ledger row of one occurrence, if the ledger has it.
     public func occurrence(job: String, scheduledAt: Date) throws(StoreError) -> OccurrenceRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM occurrence WHERE job = ? AND scheduled_at = ?",
-                             arguments: [job, Timestamp.string(scheduledAt)]).map { try Self.occurrence($0) }
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM occurrence WHERE job = ? AND scheduled_at = ?",
+                arguments: [job, Timestamp.string(scheduledAt)]
+            ).map { try Self.occurrence($0) }
         }
     }
 
@@ -83,47 +88,63 @@ extension StateStore {
         let decidedAt = Timestamp.string(now)
         try write { db in
             for record in update.occurrences {
-                try db.cachedStatement(sql: """
-                    INSERT INTO occurrence (job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(job, scheduled_at) DO UPDATE SET state = excluded.state, late = excluded.late,
-                      finished_at = excluded.finished_at, message = excluded.message, version_id = excluded.version_id,
-                      decided_at = excluded.decided_at
-                    """).execute(arguments: [
-                        update.job, Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
-                        record.state.rawValue, record.late ? 1 : 0, record.finishedAt.map(Timestamp.string), record.message,
-                        record.versionID, record.state == .pending ? nil : decidedAt,
-                    ])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO occurrence (job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(job, scheduled_at) DO UPDATE SET state = excluded.state, late = excluded.late,
+                          finished_at = excluded.finished_at, message = excluded.message, version_id = excluded.version_id,
+                          decided_at = excluded.decided_at
+                        """
+                ).execute(arguments: [
+                    update.job, Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
+                    record.state.rawValue, record.late ? 1 : 0, record.finishedAt.map(Timestamp.string), record.message,
+                    record.versionID, record.state == .pending ? nil : decidedAt,
+                ])
             }
             for file in update.statusFiles {
                 let occurrenceID = try file.scheduledAt.flatMap { scheduledAt in
-                    try Int64.fetchOne(db, sql: "SELECT id FROM occurrence WHERE job = ? AND scheduled_at = ?",
-                                       arguments: [update.job, Timestamp.string(scheduledAt)])
+                    try Int64.fetchOne(
+                        db, sql: "SELECT id FROM occurrence WHERE job = ? AND scheduled_at = ?",
+                        arguments: [update.job, Timestamp.string(scheduledAt)])
                 }
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [update.job, file.sha256, occurrenceID, file.status?.rawValue, file.finishedAt.map(Timestamp.string),
-                                     Timestamp.string(file.receivedAt), file.verdict.rawValue, file.message])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        update.job, file.sha256, occurrenceID, file.status?.rawValue, file.finishedAt.map(Timestamp.string),
+                        Timestamp.string(file.receivedAt), file.verdict.rawValue, file.message,
+                    ])
             }
             for version in update.versions {
-                try db.execute(sql: """
-                    INSERT INTO version (job, id, path, finished_at, promoted_at, files, bytes, status_sha256)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(job, id) DO UPDATE SET deleted_at = NULL
-                    """, arguments: [update.job, version.id, version.path, Timestamp.string(version.finishedAt),
-                                     Timestamp.string(version.promotedAt), version.files, version.bytes, version.statusSHA256])
+                try db.execute(
+                    sql: """
+                        INSERT INTO version (job, id, path, finished_at, promoted_at, files, bytes, status_sha256)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(job, id) DO UPDATE SET deleted_at = NULL
+                        """,
+                    arguments: [
+                        update.job, version.id, version.path, Timestamp.string(version.finishedAt),
+                        Timestamp.string(version.promotedAt), version.files, version.bytes, version.statusSHA256,
+                    ])
             }
             for item in update.notifications {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.route, update.job, item.alert.event.rawValue, item.dedupKey,
-                                     try OutboxCoding.encode(item.alert), decidedAt, decidedAt])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        item.route, update.job, item.alert.event.rawValue, item.dedupKey,
+                        try OutboxCoding.encode(item.alert), decidedAt, decidedAt,
+                    ])
             }
             for id in update.deletedVersions {
-                try db.execute(sql: "UPDATE version SET deleted_at = ? WHERE job = ? AND id = ? AND deleted_at IS NULL",
-                               arguments: [decidedAt, update.job, id])
+                try db.execute(
+                    sql: "UPDATE version SET deleted_at = ? WHERE job = ? AND id = ? AND deleted_at IS NULL",
+                    arguments: [decidedAt, update.job, id])
             }
         }
     }
@@ -131,7 +152,8 @@ extension StateStore {
     /// Records the start of a scan; returns its id for `finishScan`.
     public func startScan(at started: Date, clock: Date) throws(StoreError) -> Int64 {
         try write { db in
-            try db.execute(sql: "INSERT INTO scan (started_at, clock) VALUES (?, ?)", arguments: [Timestamp.string(started), Timestamp.string(clock)])
+            try db.execute(
+                sql: "INSERT INTO scan (started_at, clock) VALUES (?, ?)", arguments: [Timestamp.string(started), Timestamp.string(clock)])
             return db.lastInsertedRowID
         }
     }
@@ -148,14 +170,17 @@ extension StateStore {
     /// Versions of a job that the ledger believes are on disk, newest first.
     public func liveVersions(job: String) throws(StoreError) -> [VersionRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map { try Self.version($0) }
+            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map {
+                try Self.version($0)
+            }
         }
     }
 
     static func version(_ row: Row) throws -> VersionRecord {
-        VersionRecord(id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),
-                      promotedAt: try row.time("promoted_at"), files: row["files"], bytes: row["bytes"],
-                      statusSHA256: row["status_sha256"])
+        VersionRecord(
+            id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),
+            promotedAt: try row.time("promoted_at"), files: row["files"], bytes: row["bytes"],
+            statusSHA256: row["status_sha256"])
     }
 
     /// The events a reminder's interval counts from, as an SQL list, derived from the vocabulary.

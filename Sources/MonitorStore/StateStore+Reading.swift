@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension StateStore {
@@ -61,8 +62,10 @@ extension StateStore {
             let unknown = applied.subtracting(migrator.migrations)
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown.sorted()) }
             guard Set(migrator.migrations).isSubset(of: applied) else {
-                throw StoreError.unreadable(path: path, reason: "it was written by an older monitor and needs a schema upgrade, which needs "
-                    + "write access; run `monitor scan` once where the state is writable, then read it here")
+                throw StoreError.unreadable(
+                    path: path,
+                    reason: "it was written by an older monitor and needs a schema upgrade, which needs "
+                        + "write access; run `monitor scan` once where the state is writable, then read it here")
             }
         }
     }

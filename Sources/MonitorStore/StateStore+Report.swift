@@ -19,10 +19,13 @@ extension StateStore {
                     appliedAt: Timestamp.parse(row["applied_at"]) ?? Date(timeIntervalSince1970: 0), user: row["user"], host: row["host"])
             }
             var counts: [Verdict: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT o.state, count(*) AS n FROM occurrence o JOIN job j ON j.name = o.job AND j.retired_at IS NULL
-                WHERE o.scheduled_at >= ? AND o.scheduled_at <= ? GROUP BY o.state
-                """, arguments: [start, end]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.state, count(*) AS n FROM occurrence o JOIN job j ON j.name = o.job AND j.retired_at IS NULL
+                    WHERE o.scheduled_at >= ? AND o.scheduled_at <= ? GROUP BY o.state
+                    """, arguments: [start, end])
+            {
                 if let verdict = Verdict(rawValue: row["state"]) { counts[verdict] = row["n"] }
             }
             return ReportModel(generatedAt: now, days: days, revision: revision, verdictCounts: counts, jobs: jobs)
@@ -32,8 +35,10 @@ extension StateStore {
     /// The active jobs `names` (all when empty) as the report shows them: status from
     /// `jobViews`, the latest `stripLength` occurrences scheduled in the period, and the
     /// versions promoted in the period, those retention deleted since included.
-    public func reportJobs(now: Date, days: Int, named names: [String] = [],
-                           stripLength: Int = ReportModel.stripLength) throws(StoreError) -> [ReportJob] {
+    public func reportJobs(
+        now: Date, days: Int, named names: [String] = [],
+        stripLength: Int = ReportModel.stripLength
+    ) throws(StoreError) -> [ReportJob] {
         try read { db in try Self.reportJobs(db, now: now, days: days, named: names, stripLength: stripLength) }
     }
 
@@ -46,23 +51,30 @@ extension StateStore {
         // the dictionary lookup below drop retired jobs.
         let filter = names.isEmpty ? "" : " AND job IN (\(names.map { _ in "?" }.joined(separator: ",")))"
         var recent: [String: [OccurrenceRecord]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT * FROM (
-              SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
-              FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
-            ) WHERE newest <= ? ORDER BY job, scheduled_at
-            """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM (
+                  SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
+                  FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
+                ) WHERE newest <= ? ORDER BY job, scheduled_at
+                """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength])
+        {
             recent[row["job"], default: []].append(try Self.occurrence(row))
         }
         var sizes: [String: [VersionSize]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT job, id, finished_at, bytes, files, deleted_at FROM version
-            WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
-            """, arguments: StatementArguments([start, end]) + StatementArguments(names)) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT job, id, finished_at, bytes, files, deleted_at FROM version
+                WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
+                """, arguments: StatementArguments([start, end]) + StatementArguments(names))
+        {
             guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
-            sizes[row["job"], default: []].append(VersionSize(
-                versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
-                deleted: (row["deleted_at"] as String?) != nil))
+            sizes[row["job"], default: []].append(
+                VersionSize(
+                    versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
+                    deleted: (row["deleted_at"] as String?) != nil))
         }
         return views.map { ReportJob(view: $0, recent: recent[$0.name] ?? [], sizes: sizes[$0.name] ?? []) }
     }

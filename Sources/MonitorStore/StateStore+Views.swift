@@ -22,26 +22,41 @@ extension StateStore {
         let stamp = try Self.changeStamp(db)
         let jobs = try Self.activeJobs(db, named: names)
         func latest(_ filter: String) throws -> [String: OccurrenceRecord] {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT o.* FROM occurrence o
-                JOIN (SELECT job, max(scheduled_at) AS m FROM occurrence \(filter) GROUP BY job) x
-                  ON o.job = x.job AND o.scheduled_at = x.m
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM occurrence o
+                    JOIN (SELECT job, max(scheduled_at) AS m FROM occurrence \(filter) GROUP BY job) x
+                      ON o.job = x.job AND o.scheduled_at = x.m
+                    """)
             return Dictionary(try rows.map { ($0["job"] as String, try Self.occurrence($0)) }) { a, _ in a }
         }
         let newest = try latest("")
         let decided = try latest("WHERE state != '\(Verdict.pending.rawValue)'")
-        let lastSuccess = Dictionary(try Row.fetchAll(db, sql: """
-            SELECT job, max(finished_at) AS at FROM occurrence WHERE state = '\(Verdict.success.rawValue)' GROUP BY job
-            """).map { ($0["job"] as String, try $0.optionalTime("at")) }) { a, _ in a }
-        let versions = Dictionary(try Row.fetchAll(db, sql: """
-            SELECT v.* FROM version v
-            JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
-            """).map { ($0["job"] as String, try Self.version($0)) }) { a, _ in a }
+        let lastSuccess = Dictionary(
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT job, max(finished_at) AS at FROM occurrence WHERE state = '\(Verdict.success.rawValue)' GROUP BY job
+                    """
+            ).map { ($0["job"] as String, try $0.optionalTime("at")) }
+        ) { a, _ in a }
+        let versions = Dictionary(
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.* FROM version v
+                    JOIN (SELECT job, max(id) AS m FROM version WHERE deleted_at IS NULL GROUP BY job) x ON v.job = x.job AND v.id = x.m
+                    """
+            ).map { ($0["job"] as String, try Self.version($0)) }
+        ) { a, _ in a }
         var openWindows: [String: Date] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT job, min(window_end) AS closes FROM occurrence WHERE state = '\(Verdict.pending.rawValue)' AND window_end > ? GROUP BY job
-            """, arguments: [Timestamp.string(now)]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT job, min(window_end) AS closes FROM occurrence WHERE state = '\(Verdict.pending.rawValue)' AND window_end > ? GROUP BY job
+                """, arguments: [Timestamp.string(now)])
+        {
             openWindows[row["job"]] = try row.time("closes")
         }
         let records = try jobs.map { active in
@@ -50,8 +65,10 @@ extension StateStore {
                 active: active, newest: newest[name], latestDecided: decided[name], lastSuccessAt: lastSuccess[name] ?? nil,
                 currentVersion: versions[name], openWindowCloses: openWindows[name],
                 occurrences: try occurrenceLimit.map { limit in
-                    try Row.fetchAll(db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
-                                     arguments: [name, limit]).map { try Self.occurrence($0) }
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
+                        arguments: [name, limit]
+                    ).map { try Self.occurrence($0) }
                 })
         }
         // The decisions (status, next occurrence, how long this holds) are the domain's.
@@ -66,10 +83,12 @@ extension StateStore {
     }
 
     static func changeStamp(_ db: Database) throws -> ChangeStamp {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished
-            FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
-            """)
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished
+                FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
+                """)
         return ChangeStamp(revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil)
     }
 

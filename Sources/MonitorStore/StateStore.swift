@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The state database: applied configuration revisions, the run ledger, promoted versions and
@@ -53,8 +54,10 @@ public struct StateStore: Sendable {
         } catch {
             if DiskSpace.isFull(at: path) { throw diskFull(path) }
             if access(path, W_OK) != 0, errno == EROFS {
-                throw .unreadable(path: path, reason: "it is on a read-only file system, and this command writes to the state "
-                    + "(monitor status, report and plan can read it there)")
+                throw .unreadable(
+                    path: path,
+                    reason: "it is on a read-only file system, and this command writes to the state "
+                        + "(monitor status, report and plan can read it there)")
             }
             throw .unreadable(path: path, reason: Self.reason(error))
         }
@@ -98,8 +101,9 @@ public struct StateStore: Sendable {
             }
             try migrator.migrate(writer)
             try writer.write { db in
-                try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?)",
-                               arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?)",
+                    arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
                 try Vocabulary.fill(db)
             }
         } catch let error as StoreError {
@@ -134,7 +138,8 @@ public struct StateStore: Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
         if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return POSIXError(code).localizedDescription.lowercased()
         }
         return (error as NSError).localizedDescription

@@ -8,7 +8,10 @@ extension Row {
     func time(_ column: String) throws -> Date {
         let text: String? = self[column]
         guard let text, let date = Timestamp.parse(text) else {
-            throw StoreError.corrupt(reason: "\(column) holds \(text.map { "\"\($0)\"" } ?? "nothing"), not a time (edited by hand, or damaged: restore the state from a backup)")
+            throw StoreError.corrupt(
+                reason:
+                    "\(column) holds \(text.map { "\"\($0)\"" } ?? "nothing"), not a time (edited by hand, or damaged: restore the state from a backup)"
+            )
         }
         return date
     }
@@ -23,7 +26,8 @@ extension Row {
     func verdict(_ column: String) throws -> Verdict {
         let text: String = self[column]
         guard let verdict = Verdict(rawValue: text) else {
-            throw StoreError.corrupt(reason: "\(column) holds \"\(text)\", a verdict this monitor does not know (written by a newer monitor? upgrade it)")
+            throw StoreError.corrupt(
+                reason: "\(column) holds \"\(text)\", a verdict this monitor does not know (written by a newer monitor? upgrade it)")
         }
         return verdict
     }

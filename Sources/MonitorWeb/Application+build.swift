@@ -27,9 +27,10 @@ public func buildApplication(_ dependencies: WebDependencies, listen: ListenAddr
     let connections = ConnectionGuard(limits: limits, logger: dependencies.logger)
     return Application(
         router: buildRouter(dependencies, listen: listen),
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuardHandler(connections: connections)],
-            idleTimeout: TimeAmount(limits.idle))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuardHandler(connections: connections)],
+                idleTimeout: TimeAmount(limits.idle))),
         configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "monitor"),
         logger: dependencies.logger
     )

@@ -10,17 +10,19 @@ import ServiceLifecycle
 public enum Daemon {
     public static func run(_ dependencies: WebDependencies, transport: any NotificationTransport, listen: ListenAddress) async throws {
         let logger = dependencies.logger
-        let notifier = NotifierService(store: dependencies.store, transport: transport, metrics: dependencies.metrics,
-                                       clock: dependencies.clock, logger: logger)
+        let notifier = NotifierService(
+            store: dependencies.store, transport: transport, metrics: dependencies.metrics,
+            clock: dependencies.clock, logger: logger)
         let scanner = ScanService(coordinator: dependencies.scans, settings: dependencies.settings, logger: logger)
         let server = buildApplication(dependencies, listen: listen)
         // Started in this order, shut down in reverse: the server goes first.
-        let group = ServiceGroup(configuration: .init(
-            services: ([notifier, scanner, server] as [any Service]).map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
-            },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: ([notifier, scanner, server] as [any Service]).map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         logger.info("monitor run starting", metadata: ["listen": "\(listen)", "state": "\(dependencies.store.path)"])
         try await group.run()
         logger.info("monitor run stopped")

@@ -20,16 +20,19 @@ public struct WebDependencies: Sendable {
     public let logger: Logger
 
     /// Reads the applied settings once, then builds the shared parts.
-    public init(store: StateStore, environment: [String: String], clock: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger = Logger(label: "monitor.run")) throws(StoreError) {
+    public init(
+        store: StateStore, environment: [String: String], clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "monitor.run")
+    ) throws(StoreError) {
         self.store = store
         self.settings = AppliedSettings(try AppliedSettings.read(from: store))
         self.metrics = MonitorMetrics()
         self.jobsCache = JobsDocumentCache()
         self.jobsSource = JobsDocumentSource(reader: StateReader(store: store), clock: clock)
         self.stateFile = StateFileWatch(path: store.path, logger: logger)
-        self.scans = ScanCoordinator(store: store, stateFile: stateFile, settings: settings, metrics: metrics, jobsCache: jobsCache,
-                                     jobsSource: jobsSource, clock: clock, logger: logger)
+        self.scans = ScanCoordinator(
+            store: store, stateFile: stateFile, settings: settings, metrics: metrics, jobsCache: jobsCache,
+            jobsSource: jobsSource, clock: clock, logger: logger)
         self.environment = environment
         self.clock = clock
         self.logger = logger

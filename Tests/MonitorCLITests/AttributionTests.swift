@@ -25,7 +25,9 @@ import Testing
     @Test func aFailureReportedRightAfterTheJobIsAddedShowsAsFailedNotNew() throws {
         let box = try BackupSandbox.dailyJob()
         try box.stage("db", ["partial.sql": Data("oops".utf8)])
-        try box.monitor(["seal", "backups/db/staging", "--status", "FAILED", "--finished-at", "2026-11-20T12:30:00Z", "--message", "pg_dump: connection refused"])
+        try box.monitor([
+            "seal", "backups/db/staging", "--status", "FAILED", "--finished-at", "2026-11-20T12:30:00Z", "--message", "pg_dump: connection refused",
+        ])
         try box.monitor(["scan", "--now", "2026-11-20T12:31:00Z"])
         let job = try box.status("db", now: "2026-11-20T12:31:00Z")
         #expect(job["status"] as? String == "FAILED")

@@ -18,8 +18,9 @@ struct CheckCommandTests {
 
     @Test("the examples are valid, without warnings about secrets when they are set", arguments: exampleSecrets.keys.sorted())
     func exampleIsValid(_ path: String) throws {
-        let result = try runMonitor(["check", "--config", path, "--strict"], env: Self.values(for: Self.exampleSecrets[path]!),
-                                    cwd: Fixtures.repository)
+        let result = try runMonitor(
+            ["check", "--config", path, "--strict"], env: Self.values(for: Self.exampleSecrets[path]!),
+            cwd: Fixtures.repository)
         #expect(result.exit == 0, "\(result.stdout)\(result.stderr)")
         #expect(!result.stdout.contains("error:"))
         #expect(!result.stdout.contains("environment variable"))
@@ -141,8 +142,9 @@ struct CheckCommandTests {
     func defaultConfigInWorkingDirectory() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("check/valid.yaml"),
-                                         to: folder.appendingPathComponent("monitor.yaml"))
+        try FileManager.default.copyItem(
+            at: Fixtures.root.appendingPathComponent("check/valid.yaml"),
+            to: folder.appendingPathComponent("monitor.yaml"))
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("backups"), withIntermediateDirectories: true)
         let result = try runMonitor(["check"], cwd: folder)
         #expect(result.exit == 0, "\(result.stdout)")
@@ -179,11 +181,13 @@ struct CheckCommandTests {
 
     @Test("a folder is read as one configuration")
     func folderConfiguration() throws {
-        let result = try runMonitor(["check", "--config", "examples/multi-file", "--strict"],
-                                    env: Self.values(for: Self.exampleSecrets["examples/multi-file"]!), cwd: Fixtures.repository)
+        let result = try runMonitor(
+            ["check", "--config", "examples/multi-file", "--strict"],
+            env: Self.values(for: Self.exampleSecrets["examples/multi-file"]!), cwd: Fixtures.repository)
         #expect(result.exit == 0)
-        #expect(result.stdout.split(separator: "\n").last?.hasPrefix("examples/multi-file: valid: 5 jobs, 2 destinations, 3 alert routes") == true,
-                "\(result.stdout)")
+        #expect(
+            result.stdout.split(separator: "\n").last?.hasPrefix("examples/multi-file: valid: 5 jobs, 2 destinations, 3 alert routes") == true,
+            "\(result.stdout)")
     }
 
     // MARK: - Help

@@ -25,10 +25,12 @@ import Testing
     /// The DOM after the page's scripts ran (Chromium's virtual time lets the fetches finish).
     static func dumpDOM(_ url: String, profile: URL) throws -> String {
         let chromium = try programOnPath("chromium", installHint: "run scripts/setup-test-deps (apt-get install chromium)")
-        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/timeout"), [
-            "60", chromium.path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000", "--dump-dom", url,
-        ], environment: monitorBaseEnvironment.merging(["HOME": profile.path]) { _, b in b })
+        let result = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            [
+                "60", chromium.path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--virtual-time-budget=5000", "--dump-dom", url,
+            ], environment: monitorBaseEnvironment.merging(["HOME": profile.path]) { _, b in b })
         #expect(result.exit == 0, "chromium: \(result.stderr)")
         return result.stdout
     }
@@ -62,8 +64,9 @@ import Testing
         #expect(section.contains(#"data-label="Message"><span class="message">&lt;script&gt;alert(1)&lt;/script&gt;</span>"#), "\(section)")
         #expect(!detail.contains("<script>alert"))
         // The job's history chart (GET /api/jobs/web/history.svg), fetched by the script and shown from a blob.
-        #expect(section.contains(#"<figure id="detail-history" class="history" data-job="web"><img id="detail-history-image" src="blob:"#),
-                "the history chart is shown:\n\(section)")
+        #expect(
+            section.contains(#"<figure id="detail-history" class="history" data-job="web"><img id="detail-history-image" src="blob:"#),
+            "the history chart is shown:\n\(section)")
         #expect(section.contains(#"alt="History of web: latest occurrences by verdict and backup size over time""#))
 
         #expect(daemon.terminate() == 0)
@@ -78,7 +81,10 @@ import Testing
         let proxy = try TestServer(script: "cut_proxy.py", arguments: ["--upstream", daemon.baseURL, "--cut", "/api/"])
 
         let dom = try Self.dumpDOM("http://127.0.0.1:\(proxy.port)/", profile: box.root.appendingPathComponent("chromium-profile"))
-        struct Request: Decodable { var path: String; var cut: Bool }
+        struct Request: Decodable {
+            var path: String
+            var cut: Bool
+        }
         let requests = try proxy.received(Request.self)
         #expect(requests.contains { $0.path == "/api/jobs" && $0.cut }, "the page asked for /api/jobs: \(requests.map(\.path))")
         let notice = try #require(dom.range(of: #"<p id="notice""#).map { String(dom[$0.lowerBound...].prefix(300)) })

@@ -21,7 +21,7 @@ struct DemoCommandTests {
     @Test("--no-serve builds a sandbox with every verdict, versions on disk and a valid configuration")
     func everyVerdict() throws {
         let scratch = try Scratch()
-        let sandbox = scratch.path("nested/sandbox") // missing: the demo creates it
+        let sandbox = scratch.path("nested/sandbox")  // missing: the demo creates it
         let built = try runMonitor(["demo", "--dir", sandbox, "--no-serve"])
         #expect(built.exit == 0, "\(built.stdout)\(built.stderr)")
         #expect(built.stderr.isEmpty, "\(built.stderr)")
@@ -87,11 +87,13 @@ struct DemoCommandTests {
     /// The story must hold whatever the hour: while a daily run is in its window, just after
     /// midnight in Tokyo, on a Monday (the weekly job runs), and on daylight-saving days in
     /// Paris and New York.
-    @Test("every verdict shows whatever the time the demo is run", arguments: [
-        "2026-11-25T00:00:00Z", "2026-11-25T01:10:00Z", "2026-11-25T02:59:30Z", "2026-11-23T06:20:00Z",
-        "2026-11-24T15:05:00Z", "2026-11-27T18:45:00Z", "2026-03-29T01:30:00Z", "2026-03-08T07:00:00Z",
-        "2026-10-25T02:30:00Z", "2026-11-01T05:40:00Z",
-    ])
+    @Test(
+        "every verdict shows whatever the time the demo is run",
+        arguments: [
+            "2026-11-25T00:00:00Z", "2026-11-25T01:10:00Z", "2026-11-25T02:59:30Z", "2026-11-23T06:20:00Z",
+            "2026-11-24T15:05:00Z", "2026-11-27T18:45:00Z", "2026-03-29T01:30:00Z", "2026-03-08T07:00:00Z",
+            "2026-10-25T02:30:00Z", "2026-11-01T05:40:00Z",
+        ])
     func everyVerdictAtAnyTime(now: String) throws {
         let scratch = try Scratch()
         let sandbox = scratch.path("sandbox")
@@ -101,10 +103,11 @@ struct DemoCommandTests {
         let document = try Self.json(try runMonitor(["status", "--format", "json", "--state", state, "--now", now]))
         let jobs = try #require(document["jobs"] as? [[String: Any]])
         let statuses = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0["status"] as! String) })
-        #expect(statuses == [
-            "postgres-prod": "SUCCESS", "web-assets": "HASH_MISMATCH", "mail-archive": "FAILED", "ldap-config": "MISSING",
-            "reports-weekly": "SUCCESS", "crm-files": "PENDING",
-        ])
+        #expect(
+            statuses == [
+                "postgres-prod": "SUCCESS", "web-assets": "HASH_MISMATCH", "mail-archive": "FAILED", "ldap-config": "MISSING",
+                "reports-weekly": "SUCCESS", "crm-files": "PENDING",
+            ])
         let postgres = try Self.json(try runMonitor(["status", "--format", "json", "--state", state, "--now", now, "--job", "postgres-prod"]))
         let late = (postgres["occurrences"] as? [[String: Any]] ?? []).filter { $0["late"] as? Bool == true }
         #expect(late.count == 1 && late.first?["state"] as? String == "SUCCESS", "\(late)")
@@ -174,9 +177,10 @@ struct DemoCommandTests {
         let (status, body) = try daemon.json("GET", "/api/jobs")
         #expect(status == 200)
         let jobs = try #require(body["jobs"] as? [[String: Any]])
-        #expect(Set(jobs.compactMap { $0["name"] as? String }) == [
-            "crm-files", "ldap-config", "mail-archive", "postgres-prod", "reports-weekly", "web-assets",
-        ])
+        #expect(
+            Set(jobs.compactMap { $0["name"] as? String }) == [
+                "crm-files", "ldap-config", "mail-archive", "postgres-prod", "reports-weekly", "web-assets",
+            ])
         #expect(Set(jobs.compactMap { $0["status"] as? String }) == ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING"])
         // The guide names the address it serves on; a scan cannot be forced without a token.
         #expect(daemon.log.contains("Dashboard: \(daemon.baseURL)/"), "\(daemon.log)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Regression tests for the faults a hostile file or a bad day finds (clock, state, I/O and
@@ -15,7 +15,9 @@ import Glibc
         let box = try BackupSandbox.dailyJob(keepVersions: 1)
         try box.stage("db", ["dump.sql": Data("bogus\n".utf8)])
         let hash = try sha256Hex(Data("bogus\n".utf8))
-        try box.writeStatus("db", """
+        try box.writeStatus(
+            "db",
+            """
             {"status": "SUCCESS", "finished_at": "\(finishedAt)", "files": [{"path": "dump.sql", "sha256": "\(hash)"}]}
             """, modified: date("2026-11-21T02:30:00Z"))
 
@@ -54,12 +56,13 @@ import Glibc
     // MARK: Simulating the future on a live state
 
     @Test func scanNowInTheFutureIsRefusedWhileADaemonUsesTheState() throws {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-            """)
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                """)
         try box.monitor(["apply"])
         let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(400 * 86_400))
         let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
@@ -83,7 +86,7 @@ import Glibc
     @Test func anEmptyStateFileIsRefusedByEveryCommandButApply() throws {
         let box = try BackupSandbox.dailyJob()
         let state = box.root.appendingPathComponent("empty.sqlite")
-        FileManager.default.createFile(atPath: state.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: state.path, contents: nil)
         for command in [["scan"], ["status"], ["report", "--output", "report.html"], ["plan"], ["run", "--listen", "127.0.0.1:1"]] {
             let result = try box.monitor(command + ["--state", state.path], expecting: 1)
             #expect(result.stderr.contains("it is empty; only `monitor apply` creates a state"), "\(command): \(result.stderr)")
@@ -134,9 +137,10 @@ import Glibc
         var postponed = 0
         var succeeded = false
         for limit in 8...96 {
-            let result = try runProcess(URL(fileURLWithPath: "/bin/sh"),
-                                        ["-c", "ulimit -n \(limit) && exec \"$0\" scan --now 2026-11-21T03:00:00Z", monitor],
-                                        environment: monitorBaseEnvironment, in: box.root)
+            let result = try runProcess(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "ulimit -n \(limit) && exec \"$0\" scan --now 2026-11-21T03:00:00Z", monitor],
+                environment: monitorBaseEnvironment, in: box.root)
             if result.stderr.contains("a temporary fault of this host") {
                 postponed += 1
                 #expect(result.exit == 1, "a scan that could not scan a job exits 1")
@@ -165,7 +169,7 @@ import Glibc
             let url = staging.appendingPathComponent(String(format: "f%03d", folder))
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             for file in 0..<1000 {
-                FileManager.default.createFile(atPath: url.appendingPathComponent(String(format: "file-%04d.part", file)).path, contents: nil)
+                _ = FileManager.default.createFile(atPath: url.appendingPathComponent(String(format: "file-%04d.part", file)).path, contents: nil)
             }
         }
         let seal = try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS"], expecting: 1)
@@ -203,7 +207,9 @@ private func sha256Hex(_ data: Data) throws -> String {
         let box = try BackupSandbox.dailyJob()
         let mountPoint = box.root.appendingPathComponent("small")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        guard try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path], environment: [:]).exit == 0 else {
+        guard
+            try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path], environment: [:]).exit == 0
+        else {
             Issue.record("cannot mount a tmpfs here (the test needs root); not tested")
             return
         }
@@ -211,7 +217,12 @@ private func sha256Hex(_ data: Data) throws -> String {
         let state = mountPoint.appendingPathComponent("monitor.sqlite").path
         try box.monitor(["apply", "--state", state, "--now", "2026-11-20T12:00:00Z"])
         // Fill the file system to the last block.
-        let filler = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: mountPoint.appendingPathComponent("fill").path, contents: nil); return mountPoint.appendingPathComponent("fill").path }()))
+        let filler = try #require(
+            FileHandle(
+                forWritingAtPath: {
+                    _ = FileManager.default.createFile(atPath: mountPoint.appendingPathComponent("fill").path, contents: nil)
+                    return mountPoint.appendingPathComponent("fill").path
+                }()))
         let block = Data(count: 4096)
         while (try? filler.write(contentsOf: block)) != nil {}
         try? filler.close()

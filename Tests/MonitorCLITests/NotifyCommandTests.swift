@@ -65,10 +65,12 @@ import Testing
         let result = try runMonitor(["notify", "test", "ops-email", "--config", "monitor.yaml"], env: secret, cwd: root)
         #expect(result.exit == 1)
         #expect(result.stdout == "")
-        #expect(result.stderr.hasSuffix("""
-            monitor: error: could not send a test message through route ops-email (email to ops@example.com): \
-            connection refused by 127.0.0.1:\(port)\n
-            """))
+        #expect(
+            result.stderr.hasSuffix(
+                """
+                monitor: error: could not send a test message through route ops-email (email to ops@example.com): \
+                connection refused by 127.0.0.1:\(port)\n
+                """))
     }
 
     @Test func anUnknownRouteIsNamedWithTheKnownOnes() throws {

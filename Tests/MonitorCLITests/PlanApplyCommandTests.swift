@@ -43,10 +43,15 @@ import Testing
     }
 
     func sql(_ query: String) throws -> String {
-        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
-            import sqlite3, sys
-            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in row))
-            """, folder.appendingPathComponent("state/monitor.sqlite").path, query], environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
+        let result = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                """
+                import sqlite3, sys
+                for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in row))
+                """, folder.appendingPathComponent("state/monitor.sqlite").path, query,
+            ], environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
         #expect(result.exit == 0, "\(result.stderr)")
         return result.stdout
     }
@@ -54,16 +59,17 @@ import Testing
     @Test func planApplyPlanShowsNoChangeThenExactlyTheEdit() throws {
         let first = try monitor(["plan", "--detailed-exitcode"])
         #expect(first.exit == 2)
-        #expect(first.stdout == """
-            Plan: 5 to add, 0 to change, 0 to remove.
+        #expect(
+            first.stdout == """
+                Plan: 5 to add, 0 to change, 0 to remove.
 
-              + settings
-              + destination nas
-              + route chat
-              + job legacy-ftp
-              + job web-assets
+                  + settings
+                  + destination nas
+                  + route chat
+                  + job legacy-ftp
+                  + job web-assets
 
-            """)
+                """)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("state").path), "plan must not create the state")
 
         let apply = try monitor(["apply"])
@@ -78,19 +84,21 @@ import Testing
         #expect(reapply.exit == 0)
         #expect(try sql("SELECT count(*) FROM revision") == "1\n", "applying nothing records nothing")
 
-        try Self.config(schedule: "0 3 * * *", extraJob: false).write(to: folder.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+        try Self.config(schedule: "0 3 * * *", extraJob: false).write(
+            to: folder.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
         let edited = try monitor(["plan", "--detailed-exitcode"])
         #expect(edited.exit == 2)
-        #expect(edited.stdout == """
-            Plan: 0 to add, 1 to change, 1 to remove.
+        #expect(
+            edited.stdout == """
+                Plan: 0 to add, 1 to change, 1 to remove.
 
-              ~ job web-assets
-                  schedule: "0 1 * * *" -> "0 3 * * *"
-              - job legacy-ftp
+                  ~ job web-assets
+                      schedule: "0 1 * * *" -> "0 3 * * *"
+                  - job legacy-ftp
 
-            Removed jobs are retired: no longer expected, their history stays (legacy-ftp).
+                Removed jobs are retired: no longer expected, their history stays (legacy-ftp).
 
-            """)
+                """)
         let json = try monitor(["plan", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(object["base_revision"] as? Int == 1)
@@ -111,7 +119,8 @@ import Testing
 
         let stale = try monitor(["apply", "--plan", "plan.json"])
         #expect(stale.exit == 1)
-        #expect(stale.stderr.contains("the saved plan is stale: it was made against revision 0, and the state is now at revision 1; nothing was applied"))
+        #expect(
+            stale.stderr.contains("the saved plan is stale: it was made against revision 0, and the state is now at revision 1; nothing was applied"))
         #expect(try sql("SELECT count(*) FROM revision") == "1\n")
     }
 
@@ -138,7 +147,8 @@ import Testing
     }
 
     @Test func anInvalidConfigurationPrintsTheCheckDiagnosticsAndChangesNothing() throws {
-        try "version: 1\njobs:\n  db:\n    shedule: '@daily'\n".write(to: folder.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+        try "version: 1\njobs:\n  db:\n    shedule: '@daily'\n".write(
+            to: folder.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
         for command in ["plan", "apply"] {
             let result = try monitor([command])
             #expect(result.exit == 1)
@@ -167,9 +177,12 @@ import Testing
 
     @Test func aRevisionRecordsTheGitCommitOfTheConfiguration() throws {
         let git = { (arguments: [String]) throws -> ProcessResult in
-            try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", folder.path] + arguments,
-                           environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                                         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"])
+            try runProcess(
+                URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", folder.path] + arguments,
+                environment: [
+                    "PATH": "/usr/bin:/bin", "HOME": folder.path, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                ])
         }
         #expect(try git(["init", "-q", "-b", "ops"]).exit == 0)
         #expect(try git(["add", "monitor.yaml"]).exit == 0)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // SPEC §5: "A crash or kill at any moment leaves current_version on the previous complete
@@ -64,16 +64,18 @@ import Glibc
     private func soundness(of relative: String, in job: URL) throws -> [String] {
         let folder = job.appendingPathComponent(relative)
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("STATUS.json").path),
-              let status = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let files = status["files"] as? [[String: Any]]
+            let status = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let files = status["files"] as? [[String: Any]]
         else { return ["\(relative)/STATUS.json is missing or unreadable"] }
         let paths = files.compactMap { $0["path"] as? String }
-        let result = try runProcess(try programOnPath("sha256sum", installHint: "install coreutils"), paths,
-                                    environment: monitorBaseEnvironment, in: folder)
+        let result = try runProcess(
+            try programOnPath("sha256sum", installHint: "install coreutils"), paths,
+            environment: monitorBaseEnvironment, in: folder)
         guard result.exit == 0 else { return ["sha256sum in \(relative): \(result.stderr)"] }
-        let computed = Dictionary(uniqueKeysWithValues: result.stdout.split(separator: "\n").map { line in
-            (String(line.split(separator: " ", maxSplits: 1)[1].drop { $0 == " " || $0 == "*" }), String(line.prefix(64)))
-        })
+        let computed = Dictionary(
+            uniqueKeysWithValues: result.stdout.split(separator: "\n").map { line in
+                (String(line.split(separator: " ", maxSplits: 1)[1].drop { $0 == " " || $0 == "*" }), String(line.prefix(64)))
+            })
         var problems: [String] = []
         for file in files {
             let path = file["path"] as? String ?? ""

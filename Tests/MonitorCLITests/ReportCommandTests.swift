@@ -10,28 +10,29 @@ import Testing
     /// deleting versions of `db`. The configuration is committed to git with pinned dates, so
     /// the commit in the report is the same on every machine.
     static func weekSandbox() throws -> BackupSandbox {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-                labels: {team: data, env: prod}
-                description: Nightly pg_dump of the prod cluster
-              web:
-                destination: nas
-                schedule: "0 3 * * *"
-                window: 2h
-                description: Static assets
-              archive:
-                destination: nas
-                schedule: "30 1 * * *"
-                window: 4h
-                labels: {team: ops}
-              monthly:
-                destination: nas
-                schedule: "0 4 1 * *"
-                window: 6h
-            """, keepVersions: 2)
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                    labels: {team: data, env: prod}
+                    description: Nightly pg_dump of the prod cluster
+                  web:
+                    destination: nas
+                    schedule: "0 3 * * *"
+                    window: 2h
+                    description: Static assets
+                  archive:
+                    destination: nas
+                    schedule: "30 1 * * *"
+                    window: 4h
+                    labels: {team: ops}
+                  monthly:
+                    destination: nas
+                    schedule: "0 4 1 * *"
+                    window: 6h
+                """, keepVersions: 2)
         try git(["init", "-q", "-b", "ops"], in: box.root)
         try git(["add", "monitor.yaml"], in: box.root)
         try git(["commit", "-q", "-m", "jobs"], in: box.root)
@@ -39,15 +40,19 @@ import Testing
         #expect(apply.exit == 0, "\(apply.stdout)\(apply.stderr)")
         for day in 21...24 {
             try box.stage("db", ["dump.sql": pattern(count: day * 1_000, seed: day)])
-            try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-\(day)T02:10:00Z",
-                             "--message", "pg_dump finished"])
+            try box.monitor([
+                "seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-\(day)T02:10:00Z",
+                "--message", "pg_dump finished",
+            ])
             switch day {
             case 21, 22:
                 try box.stage("web", ["site.tar": pattern(count: 500 + day, seed: day)])
                 try box.monitor(["seal", "backups/web/staging", "--status", "SUCCESS", "--finished-at", "2026-11-\(day)T03:05:00Z"])
             case 24:
-                try box.monitor(["seal", "backups/web/staging", "--status", "FAILED", "--finished-at", "2026-11-24T03:07:00Z",
-                                 "--message", "rsync exited with status 23"])
+                try box.monitor([
+                    "seal", "backups/web/staging", "--status", "FAILED", "--finished-at", "2026-11-24T03:07:00Z",
+                    "--message", "rsync exited with status 23",
+                ])
             default: break
             }
             if day != 22 {
@@ -69,10 +74,13 @@ import Testing
 
     static func git(_ arguments: [String], in folder: URL) throws {
         let pinned = "2026-11-19T10:00:00Z"
-        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", folder.path, "-c", "commit.gpgsign=false"] + arguments,
-                                    environment: ["PATH": "/usr/bin:/bin", "HOME": folder.path, "GIT_CONFIG_NOSYSTEM": "1",
-                                                  "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": pinned,
-                                                  "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_COMMITTER_DATE": pinned])
+        let result = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", folder.path, "-c", "commit.gpgsign=false"] + arguments,
+            environment: [
+                "PATH": "/usr/bin:/bin", "HOME": folder.path, "GIT_CONFIG_NOSYSTEM": "1",
+                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": pinned,
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_COMMITTER_DATE": pinned,
+            ])
         #expect(result.exit == 0, "git \(arguments.joined(separator: " ")): \(result.stderr)")
     }
 
@@ -113,16 +121,19 @@ import Testing
 
     @Test func hostileDescriptionsLabelsAndMessagesStayText() throws {
         let hostile = "<img src=x onerror=alert(1)>"
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-                labels: {owner: "\\"><script>alert(2)</script>"}
-                description: "\(hostile) and \\"quotes\\" & 'apostrophes'"
-            """)
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                    labels: {owner: "\\"><script>alert(2)</script>"}
+                    description: "\(hostile) and \\"quotes\\" & 'apostrophes'"
+                """)
         try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
-        try box.writeStatus("db", """
+        try box.writeStatus(
+            "db",
+            """
             {"status": "FAILED", "finished_at": "2026-11-21T02:30:00Z", "message": "<script>alert(1)</script>",
              "producer": "<img src=x onerror=alert(3)>"}
             """, modified: Date(timeIntervalSince1970: 1_700_000_000))
@@ -141,10 +152,10 @@ import Testing
     @Test func aStateWithNoRevisionGivesAValidPageSayingSo() throws {
         let box = try BackupSandbox(jobs: "")
         try """
-            version: 1
-            settings:
-              state: a.sqlite
-            """.write(to: box.root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+        version: 1
+        settings:
+          state: a.sqlite
+        """.write(to: box.root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
         try box.monitor(["apply"])
         try box.monitor(["plan", "--out", "plan.json"])
         // A plan for another state is refused after the new state is created: the one way to
@@ -196,7 +207,8 @@ enum Tidy {
     static func check(_ file: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let tidy = try programOnPath("tidy", installHint: "run scripts/setup-test-deps, which installs Debian's tidy")
         let result = try runProcess(tidy, ["-q", "-e", "--gnu-emacs", "yes", file.path], environment: monitorBaseEnvironment)
-        #expect(result.exit == 0 && result.stderr.isEmpty && result.stdout.isEmpty,
-                "tidy found problems (exit \(result.exit)):\n\(result.stderr)\(result.stdout)", sourceLocation: sourceLocation)
+        #expect(
+            result.exit == 0 && result.stderr.isEmpty && result.stdout.isEmpty,
+            "tidy found problems (exit \(result.exit)):\n\(result.stderr)\(result.stdout)", sourceLocation: sourceLocation)
     }
 }

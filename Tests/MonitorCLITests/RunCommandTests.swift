@@ -33,13 +33,14 @@ import Testing
             window: 1h
         """
 
-    static let threeJobs = twoJobs + """
+    static let threeJobs =
+        twoJobs + """
 
-          later:
-            destination: nas
-            schedule: "0 4 * * *"
-            window: 1h
-        """
+              later:
+                destination: nas
+                schedule: "0 4 * * *"
+                window: 1h
+            """
 
     @Test(.timeLimit(.minutes(2))) func daemonServesTheAPIPicksUpARevisionAndStopsCleanly() throws {
         let box = try BackupSandbox(jobs: "")

@@ -11,7 +11,9 @@ import Testing
         let box = try sandbox()
         let dump = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try box.stage("db", ["dump.sql.gz": dump, "globals/roles.sql": Data("CREATE ROLE app;\n".utf8)])
-        try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-21T02:17:45Z", "--message", "pg_dump finished"])
+        try box.monitor([
+            "seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-21T02:17:45Z", "--message", "pg_dump finished",
+        ])
         let stagingBefore = try Data(contentsOf: box.staging("db").appendingPathComponent("STATUS.json"))
 
         let scan = try box.monitor(["scan", "--now", "2026-11-21T03:00:00Z"])
@@ -65,7 +67,9 @@ import Testing
     @Test func aRetryAfterAFailureGivesTheVerdictOfTheLatestRun() throws {
         let box = try sandbox()
         try box.stage("db", ["partial.sql": Data("oops".utf8)])
-        try box.monitor(["seal", "backups/db/staging", "--status", "FAILED", "--finished-at", "2026-11-21T02:05:00Z", "--message", "disk full on db1"])
+        try box.monitor([
+            "seal", "backups/db/staging", "--status", "FAILED", "--finished-at", "2026-11-21T02:05:00Z", "--message", "disk full on db1",
+        ])
         try box.monitor(["scan", "--now", "2026-11-21T02:10:00Z"])
         #expect(try box.occurrences("db", now: "2026-11-21T02:10:00Z").first?["message"] as? String == "disk full on db1")
         #expect(try box.status("db", now: "2026-11-21T02:10:00Z")["status"] as? String == "FAILED")
@@ -105,22 +109,31 @@ import Testing
     static let zeros = String(repeating: "0", count: 64)
     static let hostile: [Hostile] = [
         Hostile(name: "invalid JSON", status: "{\"status\": \"SUCCESS\",", expected: "invalid status file"),
-        Hostile(name: "path traversal", status: """
-            {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"../../../etc/passwd","sha256":"\(zeros)"}]}
-            """, expected: "..")
-        ,
-        Hostile(name: "absolute path", status: """
-            {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"/etc/passwd","sha256":"\(zeros)"}]}
-            """, expected: "/etc/passwd"),
-        Hostile(name: "another job's status file", status: """
-            {"job":"web","status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"dump.sql","sha256":"\(zeros)"}]}
-            """, expected: "web"),
-        Hostile(name: "a listed file that is missing", status: """
-            {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"nowhere.sql","sha256":"\(zeros)"}]}
-            """, expected: "nowhere.sql"),
-        Hostile(name: "wrong types", status: """
-            {"status":"SUCCESS","finished_at":12,"files":"dump.sql"}
-            """, expected: "finished_at"),
+        Hostile(
+            name: "path traversal",
+            status: """
+                {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"../../../etc/passwd","sha256":"\(zeros)"}]}
+                """, expected: ".."),
+        Hostile(
+            name: "absolute path",
+            status: """
+                {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"/etc/passwd","sha256":"\(zeros)"}]}
+                """, expected: "/etc/passwd"),
+        Hostile(
+            name: "another job's status file",
+            status: """
+                {"job":"web","status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"dump.sql","sha256":"\(zeros)"}]}
+                """, expected: "web"),
+        Hostile(
+            name: "a listed file that is missing",
+            status: """
+                {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"nowhere.sql","sha256":"\(zeros)"}]}
+                """, expected: "nowhere.sql"),
+        Hostile(
+            name: "wrong types",
+            status: """
+                {"status":"SUCCESS","finished_at":12,"files":"dump.sql"}
+                """, expected: "finished_at"),
     ]
 
     @Test(arguments: hostile) func aHostileStatusFileMakesTheOccurrenceFailedWithAClearMessage(_ example: Hostile) throws {
@@ -139,10 +152,13 @@ import Testing
     @Test func aSymlinkToOutsideStagingIsRefused() throws {
         let box = try sandbox()
         try FileManager.default.createDirectory(at: box.staging("db"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: box.staging("db").appendingPathComponent("dump.sql").path, withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(
+            atPath: box.staging("db").appendingPathComponent("dump.sql").path, withDestinationPath: "/etc/passwd")
         // Refused before any byte is read, whatever the hash says.
         let hash = Self.zeros
-        try box.writeStatus("db", """
+        try box.writeStatus(
+            "db",
+            """
             {"status":"SUCCESS","finished_at":"2026-11-21T02:30:00Z","files":[{"path":"dump.sql","sha256":"\(hash)"}]}
             """, modified: date("2026-11-21T02:30:00Z"))
         try box.monitor(["scan", "--now", "2026-11-21T03:00:00Z"])
@@ -165,7 +181,7 @@ import Testing
         let box = try sandbox()
         let url = box.staging("db").appendingPathComponent("STATUS.json")
         try FileManager.default.createDirectory(at: box.staging("db"), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 100 * 1024 * 1024)
         try handle.close()

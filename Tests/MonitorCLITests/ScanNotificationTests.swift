@@ -52,7 +52,8 @@ import Testing
         let staging = root.appendingPathComponent("backups/db/staging")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         try Data("dump \(finishedAt)\n".utf8).write(to: staging.appendingPathComponent("dump.sql"))
-        _ = try monitor(["seal", "backups/db/staging", "--status", status, "--finished-at", finishedAt, "--message", "pg_dump said \(status)"], in: root)
+        _ = try monitor(
+            ["seal", "backups/db/staging", "--status", status, "--finished-at", finishedAt, "--message", "pg_dump said \(status)"], in: root)
     }
 
     @Test func failedThenGroupedMissingThenResolvedArriveOnceEach() throws {
@@ -94,7 +95,8 @@ import Testing
         #expect(try server.received().isEmpty)
 
         // The operator points the route at a working server; the waiting alert goes out once.
-        try config(port: server.port, caFile: server.certificate).write(to: root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
+        try config(port: server.port, caFile: server.certificate).write(
+            to: root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
         _ = try monitor(["apply", "--now", "2026-11-21T01:16:00Z"], in: root)
         let early = try monitor(["scan", "--now", "2026-11-21T01:15:10Z"], in: root)
         #expect(!early.stdout.contains("sent"), "not due before the backoff")

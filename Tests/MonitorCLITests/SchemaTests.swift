@@ -84,7 +84,9 @@ struct SchemaTests {
         #expect(!declared.isEmpty, "\(file) declares no `# ERROR@<column>: <part of the message>` comment")
         let unexpected = errors.filter { error in !declared.contains { $0.matches(error) } }
         let missing = declared.filter { marker in !errors.contains { marker.matches($0) } }
-        #expect(unexpected.isEmpty && missing.isEmpty, """
+        #expect(
+            unexpected.isEmpty && missing.isEmpty,
+            """
             reported by monitor check but not declared: \(unexpected.map(\.description))
             declared in \(file) but not reported: \(missing.map(\.description))
             """)

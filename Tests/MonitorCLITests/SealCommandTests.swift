@@ -32,7 +32,8 @@ private struct SealFolder {
 
 /// `sha256sum`'s answer for `paths`, relative to `folder`.
 private func sha256sum(_ paths: [String], in folder: URL) throws -> [String: String] {
-    let result = try runProcess(try programOnPath("sha256sum", installHint: "install coreutils"), paths, environment: monitorBaseEnvironment, in: folder)
+    let result = try runProcess(
+        try programOnPath("sha256sum", installHint: "install coreutils"), paths, environment: monitorBaseEnvironment, in: folder)
     #expect(result.exit == 0, "\(result.stderr)")
     var hashes: [String: String] = [:]
     for line in result.stdout.split(separator: "\n") {
@@ -56,10 +57,14 @@ struct SealCommandTests {
         try folder.write("empty", Data())
         try folder.write("Ünïcode.txt", Data("é".utf8))
 
-        let result = try runMonitor(["seal", folder.url.path, "--status", "SUCCESS", "--job", "postgres-prod",
-                                     "--started-at", "2026-11-24T02:00:04+01:00", "--now", "2026-11-24T01:17:45Z"])
+        let result = try runMonitor([
+            "seal", folder.url.path, "--status", "SUCCESS", "--job", "postgres-prod",
+            "--started-at", "2026-11-24T02:00:04+01:00", "--now", "2026-11-24T01:17:45Z",
+        ])
         #expect(result.exit == 0, "\(result.stderr)")
-        #expect(result.stdout == "Sealed \(folder.url.path)/STATUS.json: SUCCESS, 5 files, \(big.count + 17 + 3 + 2) bytes, finished at 2026-11-24T01:17:45Z.\n")
+        #expect(
+            result.stdout
+                == "Sealed \(folder.url.path)/STATUS.json: SUCCESS, 5 files, \(big.count + 17 + 3 + 2) bytes, finished at 2026-11-24T01:17:45Z.\n")
         #expect(result.stderr.isEmpty)
 
         let bytes = try Data(contentsOf: folder.status)
@@ -78,8 +83,12 @@ struct SealCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
         #expect(Set(object.keys) == ["job", "status", "started_at", "finished_at", "files"])
         #expect(object["started_at"] as? String == "2026-11-24T01:00:04Z")
-        #expect(folder.contents() == ["STATUS.json", "a", "a/b", "a/b/c", "a/b/c/deep file.bin", "dump.sql.gz", "empty", "globals",
-                                      "globals/roles.sql", "Ünïcode.txt"].sorted())
+        #expect(
+            folder.contents()
+                == [
+                    "STATUS.json", "a", "a/b", "a/b/c", "a/b/c/deep file.bin", "dump.sql.gz", "empty", "globals",
+                    "globals/roles.sql", "Ünïcode.txt",
+                ].sorted())
     }
 
     @Test("sealing again replaces STATUS.json atomically and never lists it or a temporary file")
@@ -103,8 +112,10 @@ struct SealCommandTests {
         let folder = try SealFolder()
         defer { folder.remove() }
         try folder.write("partial.sql", Data("half".utf8))
-        let result = try runMonitor(["seal", folder.url.path, "--status", "FAILED", "--message", "pg_dump: connection refused\n\"db1\"",
-                                     "--finished-at", "2026-11-24T02:17:45+01:00"])
+        let result = try runMonitor([
+            "seal", folder.url.path, "--status", "FAILED", "--message", "pg_dump: connection refused\n\"db1\"",
+            "--finished-at", "2026-11-24T02:17:45+01:00",
+        ])
         #expect(result.exit == 0, "\(result.stderr)")
         #expect(result.stdout == "Sealed \(folder.url.path)/STATUS.json: FAILED, finished at 2026-11-24T01:17:45Z.\n")
         let report = try StatusReportDecoder.decode(try Data(contentsOf: folder.status), job: "postgres-prod", verify: .sha256).get()
@@ -121,21 +132,28 @@ struct SealCommandTests {
         try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("sub/passwd").path, withDestinationPath: "/etc/passwd")
         let result = try runMonitor(["seal", folder.url.path, "--status", "SUCCESS"])
         #expect(result.exit == 1)
-        #expect(result.stderr == "monitor: error: \(folder.url.path)/sub/passwd is a symbolic link; a status file lists only regular files inside the folder (copy the file in instead of linking it)\n")
+        #expect(
+            result.stderr
+                == "monitor: error: \(folder.url.path)/sub/passwd is a symbolic link; a status file lists only regular files inside the folder (copy the file in instead of linking it)\n"
+        )
         #expect(folder.contents() == ["sub", "sub/dump.sql", "sub/passwd"])
     }
 
-    @Test("SUCCESS with nothing to list is refused; so are bad options", arguments: [
-        (["--status", "SUCCESS"], "has no files: a SUCCESS status file lists at least one file (use --status FAILED to report a failed backup)"),
-        (["--status", "FAILED", "--finished-at", "2026-11-24 01:17"],
-         #"--finished-at "2026-11-24 01:17" is not an RFC 3339 time with an offset (e.g. 2026-11-24T01:17:45Z)"#),
-        (["--status", "FAILED", "--started-at", "yesterday"], #"--started-at "yesterday" is not an RFC 3339 time"#),
-        (["--status", "FAILED", "--job", "Postgres Prod"], #"--job "Postgres Prod" is not a job name: upper-case letters are not allowed"#),
-    ])
+    @Test(
+        "SUCCESS with nothing to list is refused; so are bad options",
+        arguments: [
+            (["--status", "SUCCESS"], "has no files: a SUCCESS status file lists at least one file (use --status FAILED to report a failed backup)"),
+            (
+                ["--status", "FAILED", "--finished-at", "2026-11-24 01:17"],
+                #"--finished-at "2026-11-24 01:17" is not an RFC 3339 time with an offset (e.g. 2026-11-24T01:17:45Z)"#
+            ),
+            (["--status", "FAILED", "--started-at", "yesterday"], #"--started-at "yesterday" is not an RFC 3339 time"#),
+            (["--status", "FAILED", "--job", "Postgres Prod"], #"--job "Postgres Prod" is not a job name: upper-case letters are not allowed"#),
+        ])
     func refused(_ arguments: [String], _ expected: String) throws {
         let folder = try SealFolder()
         defer { folder.remove() }
-        try folder.write("STATUS.json", Data("{}".utf8)) // an old status file is not something to seal
+        try folder.write("STATUS.json", Data("{}".utf8))  // an old status file is not something to seal
         let result = try runMonitor(["seal", folder.url.path] + arguments)
         #expect(result.exit == 1)
         #expect(result.stderr.hasPrefix("monitor: error: ") && result.stderr.contains(expected), "\(result.stderr)")

@@ -44,7 +44,8 @@ struct ShippingTests {
         ]
         while let path = walker.nextObject() as? String {
             guard path.hasSuffix(".swift"),
-                  let text = try? String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8) else { continue }
+                let text = try? String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+            else { continue }
             for pattern in patterns {
                 for match in matches(pattern, in: text) { found[match[1], default: []].insert("Sources/\(path)") }
             }
@@ -58,8 +59,9 @@ struct ShippingTests {
         #expect(names.isSuperset(of: ["MONITOR_STATE", "MONITOR_CONFIG", "MONITOR_LOG_LEVEL"]), "found only \(names.sorted())")
     }
 
-    @Test("every environment variable read by the code is in .env.example, docs/configuration.md and the README",
-          arguments: [".env.example", "docs/configuration.md", "README.md"])
+    @Test(
+        "every environment variable read by the code is in .env.example, docs/configuration.md and the README",
+        arguments: [".env.example", "docs/configuration.md", "README.md"])
     func environmentVariablesAreDocumented(_ document: String) throws {
         let text = try Self.read(document)
         for (name, files) in Self.environmentVariablesInCode.sorted(by: { $0.key < $1.key }) {
@@ -128,7 +130,8 @@ struct ShippingTests {
 
         func resolved(_ node: [String: Any]) -> [String: Any] {
             guard let reference = node["$ref"] as? String, reference.hasPrefix("#/$defs/"),
-                  let target = definitions[String(reference.dropFirst("#/$defs/".count))] as? [String: Any] else { return node }
+                let target = definitions[String(reference.dropFirst("#/$defs/".count))] as? [String: Any]
+            else { return node }
             return resolved(target).merging(node.filter { $0.key != "$ref" }) { _, local in local }
         }
         var keys: [SchemaKey] = []
@@ -139,8 +142,10 @@ struct ShippingTests {
                 guard let child = child as? [String: Any] else { continue }
                 let path = prefix.isEmpty ? name : "\(prefix).\(name)"
                 let full = resolved(child)
-                keys.append(SchemaKey(path: path, required: required.contains(name), defaultValue: full["default"],
-                                     isBoolean: full["type"] as? String == "boolean"))
+                keys.append(
+                    SchemaKey(
+                        path: path, required: required.contains(name), defaultValue: full["default"],
+                        isBoolean: full["type"] as? String == "boolean"))
                 walk(child, prefix: path)
             }
             if let entry = node["additionalProperties"] as? [String: Any] {
@@ -166,9 +171,15 @@ struct ShippingTests {
         var inKeyTable = false
         for (number, line) in try read("docs/configuration.md").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("|") else { inKeyTable = false; continue }
+            guard text.hasPrefix("|") else {
+                inKeyTable = false
+                continue
+            }
             let cells = tableCells(text)
-            if cells.first == "key", cells.count > 2, cells[1] == "type", cells[2] == "default" { inKeyTable = true; continue }
+            if cells.first == "key", cells.count > 2, cells[1] == "type", cells[2] == "default" {
+                inKeyTable = true
+                continue
+            }
             guard inKeyTable, let first = cells.first, first.hasPrefix("`"), first.hasSuffix("`"), first.count > 2 else { continue }
             keys.append(DocumentedKey(key: String(first.dropFirst().dropLast()), defaultCell: cells.count > 2 ? cells[2] : "", line: number + 1))
         }
@@ -181,10 +192,18 @@ struct ShippingTests {
         var cell = ""
         var escaped = false
         for character in row.dropFirst() {
-            if escaped { cell.append(character); escaped = false; continue }
+            if escaped {
+                cell.append(character)
+                escaped = false
+                continue
+            }
             switch character {
-            case "\\": cell.append(character); escaped = true
-            case "|": cells.append(cell.trimmingCharacters(in: .whitespaces)); cell = ""
+            case "\\":
+                cell.append(character)
+                escaped = true
+            case "|":
+                cells.append(cell.trimmingCharacters(in: .whitespaces))
+                cell = ""
             default: cell.append(character)
             }
         }
@@ -224,8 +243,9 @@ struct ShippingTests {
             case nil: expected = []
             }
             for value in expected {
-                #expect(Self.mentions(row.defaultCell, value) || row.defaultCell.contains("`\(value)`"),
-                        "docs/configuration.md:\(row.line): the default of \(key.path) is \(value) in the schema, the page says \(row.defaultCell)")
+                #expect(
+                    Self.mentions(row.defaultCell, value) || row.defaultCell.contains("`\(value)`"),
+                    "docs/configuration.md:\(row.line): the default of \(key.path) is \(value) in the schema, the page says \(row.defaultCell)")
             }
         }
     }
@@ -351,8 +371,10 @@ struct ShippingTests {
 
         // The image's MONITOR_STATE lies in the state volume, MONITOR_CONFIG is mounted by
         // compose, and .env.example agrees with the image.
-        let environment = Dictionary(Self.matches(#"(MONITOR_[A-Z_]+)=(\S+)"#, in: Self.instruction("ENV", in: dockerfile).joined(separator: " "))
-            .map { ($0[1], $0[2]) }) { first, _ in first }
+        let environment = Dictionary(
+            Self.matches(#"(MONITOR_[A-Z_]+)=(\S+)"#, in: Self.instruction("ENV", in: dockerfile).joined(separator: " "))
+                .map { ($0[1], $0[2]) }
+        ) { first, _ in first }
         let state = try #require(environment["MONITOR_STATE"])
         #expect(volumes.contains { state.hasPrefix($0 + "/") }, "MONITOR_STATE=\(state) is outside the volumes \(volumes)")
         let config = try #require(environment["MONITOR_CONFIG"])
@@ -367,8 +389,9 @@ struct ShippingTests {
 
     @Test(".dockerignore keeps build folders, git, Package.resolved and secrets out of the image")
     func dockerignoreExcludesBuildOutput() throws {
-        let patterns = Set(try Self.read(".dockerignore").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        let patterns = Set(
+            try Self.read(".dockerignore").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") })
         #expect(patterns.isSuperset(of: [".build*", ".git", "Package.resolved", ".env"]), "\(patterns.sorted())")
     }
 
@@ -390,12 +413,16 @@ struct ShippingTests {
         #expect(daemon.terminate() == 0)
     }
 
-    @Test("the compose file and the CI examples match their published schemas (check-jsonschema's vendored copies)",
-          arguments: [("docker-compose.yml", "vendor.compose-spec"), ("examples/ci/github-actions.yml", "vendor.github-workflows"),
-                      ("examples/ci/gitlab-ci.yml", "vendor.gitlab-ci")])
+    @Test(
+        "the compose file and the CI examples match their published schemas (check-jsonschema's vendored copies)",
+        arguments: [
+            ("docker-compose.yml", "vendor.compose-spec"), ("examples/ci/github-actions.yml", "vendor.github-workflows"),
+            ("examples/ci/gitlab-ci.yml", "vendor.gitlab-ci"),
+        ])
     func filesMatchTheirSchemas(_ file: String, _ schema: String) throws {
-        let result = try runProcess(try CheckJSONSchema.executable(), ["--builtin-schema", schema, file],
-                                    environment: ProcessInfo.processInfo.environment, in: Self.repository)
+        let result = try runProcess(
+            try CheckJSONSchema.executable(), ["--builtin-schema", schema, file],
+            environment: ProcessInfo.processInfo.environment, in: Self.repository)
         #expect(result.exit == 0, "check-jsonschema --builtin-schema \(schema) \(file):\n\(result.stdout)\(result.stderr)")
     }
 
@@ -449,12 +476,13 @@ struct ShippingTests {
 
     @Test("monitor-ci.sh: check annotates, plan saves a reviewable plan, apply applies it once and refuses a stale or foreign plan")
     func ciScriptWorkflow() throws {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-            """)
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                """)
         let config = box.root.appendingPathComponent("monitor.yaml")
         let outputs = box.root.appendingPathComponent("github-output")
 

@@ -36,12 +36,14 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
         #expect(broken.occurrences?.last?.record.message == "disk full on db1")
 
         let rows = try DatabaseQueue(path: store.path).read { db in
-            (states: try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM occurrence GROUP BY state ORDER BY state")
-                .map { "\($0["state"] as String) \($0["n"] as Int)" },
-             events: try Row.fetchAll(db, sql: "SELECT event, count(*) AS n FROM outbox GROUP BY event ORDER BY event")
-                .map { "\($0["event"] as String) \($0["n"] as Int)" },
-             channels: try String.fetchAll(db, sql: "SELECT channel FROM alert_route ORDER BY name"),
-             migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+            (
+                states: try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM occurrence GROUP BY state ORDER BY state")
+                    .map { "\($0["state"] as String) \($0["n"] as Int)" },
+                events: try Row.fetchAll(db, sql: "SELECT event, count(*) AS n FROM outbox GROUP BY event ORDER BY event")
+                    .map { "\($0["event"] as String) \($0["n"] as Int)" },
+                channels: try String.fetchAll(db, sql: "SELECT channel FROM alert_route ORDER BY name"),
+                migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            )
         }
         #expect(rows.states == ["FAILED 1", "HASH_MISMATCH 1", "MISSING 9", "SUCCESS 2"])
         #expect(rows.events == ["FAILED 2", "HASH_MISMATCH 1", "MISSING 5"])

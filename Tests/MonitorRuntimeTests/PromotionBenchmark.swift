@@ -4,7 +4,7 @@ import MonitorRuntime
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Not a timed test: a harness that measures promotion against `cp` and `cp` + `sha256sum` of the
@@ -29,7 +29,8 @@ struct PromotionBenchmark {
         let mebibytes = Int(Self.environment["MONITOR_PROMOTION_BENCHMARK_MIB"] ?? "") ?? 512
         let count = Int(Self.environment["MONITOR_PROMOTION_BENCHMARK_FILES"] ?? "") ?? 8
         let rounds = Int(Self.environment["MONITOR_PROMOTION_BENCHMARK_ROUNDS"] ?? "") ?? 3
-        let base = Self.environment["MONITOR_PROMOTION_BENCHMARK_DIR"].map { URL(fileURLWithPath: $0) }
+        let base =
+            Self.environment["MONITOR_PROMOTION_BENCHMARK_DIR"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory
         let root = base.appendingPathComponent("monitor-promotion-benchmark-\(UUID().uuidString)")
         let job = root.appendingPathComponent("job")
@@ -61,9 +62,10 @@ struct PromotionBenchmark {
             let report = StatusReport(job: nil, status: .success, startedAt: nil, finishedAt: Date(), files: files, message: nil, producer: nil)
             let id = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: FileSHA256.hex(of: status))
             var result: PromotionResult?
-            timings["promote (fsync)", default: []].append(try time {
-                result = Promoter().promote(report: report, statusBytes: status, jobFolder: job.path, versionID: id, keepVersions: 1)
-            })
+            timings["promote (fsync)", default: []].append(
+                try time {
+                    result = Promoter().promote(report: report, statusBytes: status, jobFolder: job.path, versionID: id, keepVersions: 1)
+                })
             guard case .promoted = result else { throw BenchmarkFailure(description: "promotion failed: \(String(describing: result))") }
         }
 
@@ -76,14 +78,18 @@ struct PromotionBenchmark {
             Sample(wall: samples.map(\.wall).sorted()[samples.count / 2], cpu: samples.map(\.cpu).sorted()[samples.count / 2])
         }
         let promote = median["promote (fsync)"]!
-        print("promotion benchmark: \(mebibytes) MiB in \(count) files on \(base.path), median of \(rounds) rounds, "
-            + "load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "promotion benchmark: \(mebibytes) MiB in \(count) files on \(base.path), median of \(rounds) rounds, "
+                + "load average \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for name in ["cp", "cp + sync", "cp + sha256sum", "promote (fsync)"] {
             let sample = median[name]!
             let label = name.padding(toLength: 16, withPad: " ", startingAt: 0)
-            print("  \(label)" + String(format: " wall %6.3f s (%5.0f MiB/s, promote/this %.2f)   cpu %6.3f s (promote/this %.2f)",
-                                         sample.wall, Double(mebibytes) / sample.wall, promote.wall / sample.wall,
-                                         sample.cpu, promote.cpu / sample.cpu))
+            print(
+                "  \(label)"
+                    + String(
+                        format: " wall %6.3f s (%5.0f MiB/s, promote/this %.2f)   cpu %6.3f s (promote/this %.2f)",
+                        sample.wall, Double(mebibytes) / sample.wall, promote.wall / sample.wall,
+                        sample.cpu, promote.cpu / sample.cpu))
         }
     }
 

@@ -4,7 +4,7 @@ import MonitorRuntime
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Promotions that must fail (SPEC §5): content that does not match, files that vanish, no
@@ -41,8 +41,11 @@ struct PromotionFaultTests {
         let claimed = String(repeating: "ab", count: 32)
         next.report.files[0].sha256 = claimed
 
-        #expect(job.promote(next) == .mismatch(message:
-            "staging/dump.sql.gz: SHA-256 is \(FileSHA256.hex(of: Data("tampered".utf8))), STATUS.json says \(claimed)"))
+        #expect(
+            job.promote(next)
+                == .mismatch(
+                    message:
+                        "staging/dump.sql.gz: SHA-256 is \(FileSHA256.hex(of: Data("tampered".utf8))), STATUS.json says \(claimed)"))
         expectUnharmed(job, previous: previous)
     }
 
@@ -64,8 +67,11 @@ struct PromotionFaultTests {
         let next = try job.stage([("a.sql", Data("a".utf8)), ("b.sql", Data("b".utf8))], finishedAt: 60)
         try FileManager.default.removeItem(at: job.staging.appendingPathComponent("b.sql"))
 
-        #expect(job.promote(next) == .failed(message:
-            "staging/b.sql vanished before it could be copied — the producer must not delete or rename files listed in STATUS.json"))
+        #expect(
+            job.promote(next)
+                == .failed(
+                    message:
+                        "staging/b.sql vanished before it could be copied — the producer must not delete or rename files listed in STATUS.json"))
         expectUnharmed(job, previous: previous)
     }
 
@@ -109,13 +115,17 @@ struct PromotionFaultTests {
         let backup = try job.stage([("dump.sql.gz", Data("x".utf8))])
         try Data().write(to: job.versions)
 
-        #expect(job.promote(backup) == .failed(message:
-            "\(job.folder)/versions exists but is not a folder; move it away so that monitor can keep versions there"))
+        #expect(
+            job.promote(backup)
+                == .failed(
+                    message:
+                        "\(job.folder)/versions exists but is not a folder; move it away so that monitor can keep versions there"))
         #expect(job.currentID == nil)
     }
 
-    @Test("a full disk fails the promotion and frees what the partial copy took",
-          .enabled(if: TemporaryMount.isAllowed, "mounting a small tmpfs needs root (CAP_SYS_ADMIN)"))
+    @Test(
+        "a full disk fails the promotion and frees what the partial copy took",
+        .enabled(if: TemporaryMount.isAllowed, "mounting a small tmpfs needs root (CAP_SYS_ADMIN)"))
     func diskFull() throws {
         let job = try PromotionJob()
         defer { job.remove() }
@@ -128,10 +138,13 @@ struct PromotionFaultTests {
 
         let result = job.promote(next)
 
-        #expect(result == .failed(message: """
-            cannot write versions/\(next.versionID)/dump.sql.gz: no space left on device (ENOSPC) \
-            — the disk holding \(job.folder) is full; free space there or lower keep_versions
-            """))
+        #expect(
+            result
+                == .failed(
+                    message: """
+                        cannot write versions/\(next.versionID)/dump.sql.gz: no space left on device (ENOSPC) \
+                        — the disk holding \(job.folder) is full; free space there or lower keep_versions
+                        """))
         expectUnharmed(job, previous: previous)
         // The partial copy was removed, so the next backup that fits goes through.
         let fits = try job.stage([("dump.sql.gz", randomBytes(1 << 20))], finishedAt: 120)
@@ -145,10 +158,13 @@ struct PromotionFaultTests {
         let backup = try job.stage([("dump.sql.gz", Data("x".utf8))])
         try FileManager.default.createDirectory(atPath: "\(job.current)/old", withIntermediateDirectories: true)
 
-        #expect(job.promote(backup) == .failed(message: """
-            \(job.folder)/current_version is a folder, not the symbolic link monitor manages; versions/\(backup.versionID) \
-            is complete but could not be made current — move current_version away
-            """))
+        #expect(
+            job.promote(backup)
+                == .failed(
+                    message: """
+                        \(job.folder)/current_version is a folder, not the symbolic link monitor manages; versions/\(backup.versionID) \
+                        is complete but could not be made current — move current_version away
+                        """))
         #expect(FileManager.default.fileExists(atPath: "\(job.current)/old"))
         #expect(versionProblems(jobFolder: job.folder, id: backup.versionID).isEmpty)
     }
@@ -182,7 +198,8 @@ struct TemporaryMount {
 
     init(tmpfsAt path: String, size: String) throws {
         guard mount("tmpfs", path, "tmpfs", 0, "size=\(size)") == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "mount: \(String(cString: strerror(errno)))"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "mount: \(String(cString: strerror(errno)))"])
         }
         self.path = path
     }

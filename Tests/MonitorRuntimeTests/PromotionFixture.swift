@@ -4,7 +4,7 @@ import MonitorRuntime
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A status file ready to promote: the report, its exact bytes, and the version id they give.
@@ -49,20 +49,24 @@ struct PromotionJob {
     /// A report listing `files` as given (they may not match staging: that is the point of some tests).
     func backup(listing files: [StatusReport.File], finishedAt minute: Int = 0) -> StagedBackup {
         let finished = Date(timeIntervalSince1970: 1_795_482_000 + Double(minute) * 60)
-        let report = StatusReport(job: "postgres-prod", status: .success, startedAt: nil, finishedAt: finished,
-                                  files: files, message: nil, producer: nil)
+        let report = StatusReport(
+            job: "postgres-prod", status: .success, startedAt: nil, finishedAt: finished,
+            files: files, message: nil, producer: nil)
         let entries = files.map { file in
             "{\"path\": \"\(file.path)\"\(file.size.map { ", \"size\": \($0)" } ?? "")\(file.sha256.map { ", \"sha256\": \"\($0)\"" } ?? "")}"
         }
-        let json = "{\"status\": \"SUCCESS\", \"finished_at\": \"\(ISO8601DateFormatter().string(from: finished))\", \"files\": [\(entries.joined(separator: ", "))]}\n"
+        let json =
+            "{\"status\": \"SUCCESS\", \"finished_at\": \"\(ISO8601DateFormatter().string(from: finished))\", \"files\": [\(entries.joined(separator: ", "))]}\n"
         let bytes = Data(json.utf8)
-        return StagedBackup(report: report, statusBytes: bytes,
-                            versionID: Promoter.versionID(finishedAt: finished, statusSHA256: FileSHA256.hex(of: bytes)))
+        return StagedBackup(
+            report: report, statusBytes: bytes,
+            versionID: Promoter.versionID(finishedAt: finished, statusSHA256: FileSHA256.hex(of: bytes)))
     }
 
     func promote(_ backup: StagedBackup, keep: Int = 3) -> PromotionResult {
-        Promoter().promote(report: backup.report, statusBytes: backup.statusBytes, jobFolder: folder,
-                           versionID: backup.versionID, keepVersions: keep)
+        Promoter().promote(
+            report: backup.report, statusBytes: backup.statusBytes, jobFolder: folder,
+            versionID: backup.versionID, keepVersions: keep)
     }
 
     /// Promotes and returns the version, recording an issue when the promotion did not succeed.
@@ -107,8 +111,8 @@ struct PromotionJob {
 func versionProblems(jobFolder: String, id: String) -> [String] {
     let folder = "\(jobFolder)/versions/\(id)"
     guard let data = FileManager.default.contents(atPath: "\(folder)/STATUS.json"),
-          let status = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-          let files = status["files"] as? [[String: Any]]
+        let status = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let files = status["files"] as? [[String: Any]]
     else { return ["\(folder)/STATUS.json is missing or unreadable"] }
     var problems: [String] = []
     for file in files {

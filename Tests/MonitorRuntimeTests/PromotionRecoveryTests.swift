@@ -17,15 +17,17 @@ struct PromotionRecoveryTests {
         let partial = job.versions.appendingPathComponent(".tmp-20261124T020000Z-0123abcd-4242-9f9f")
         try FileManager.default.createDirectory(at: partial.appendingPathComponent("globals"), withIntermediateDirectories: true)
         try randomBytes(10).write(to: partial.appendingPathComponent("globals/half.sql"))
-        try FileManager.default.createSymbolicLink(atPath: "\(job.folder)/.current_version.tmp-4242-9f9f",
-                                                   withDestinationPath: "versions/20261124T020000Z-0123abcd")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(job.folder)/.current_version.tmp-4242-9f9f",
+            withDestinationPath: "versions/20261124T020000Z-0123abcd")
 
         let actions = Promoter().recover(jobFolder: job.folder)
 
-        #expect(actions == [
-            "removed versions/.tmp-20261124T020000Z-0123abcd-4242-9f9f, left by an interrupted promotion",
-            "removed .current_version.tmp-4242-9f9f, a link left by an interrupted switch of current_version",
-        ])
+        #expect(
+            actions == [
+                "removed versions/.tmp-20261124T020000Z-0123abcd-4242-9f9f, left by an interrupted promotion",
+                "removed .current_version.tmp-4242-9f9f, a link left by an interrupted switch of current_version",
+            ])
         #expect(job.leftovers.isEmpty)
         #expect(job.currentID == backup.versionID)
         #expect(Promoter().recover(jobFolder: job.folder).isEmpty)
@@ -41,11 +43,15 @@ struct PromotionRecoveryTests {
         try FileManager.default.removeItem(atPath: job.current)
         try FileManager.default.createSymbolicLink(atPath: job.current, withDestinationPath: "versions/20261124T090000Z-deadbeef")
         // A folder with a version's name but no STATUS.json is not complete and is never chosen.
-        try FileManager.default.createDirectory(at: job.versions.appendingPathComponent("20261124T100000Z-00000000"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: job.versions.appendingPathComponent("20261124T100000Z-00000000"), withIntermediateDirectories: true)
 
         let actions = Promoter().recover(jobFolder: job.folder)
 
-        #expect(actions == ["current_version pointed at versions/20261124T090000Z-deadbeef, which is not a complete version; now points at versions/\(newer.versionID)"])
+        #expect(
+            actions == [
+                "current_version pointed at versions/20261124T090000Z-deadbeef, which is not a complete version; now points at versions/\(newer.versionID)"
+            ])
         #expect(job.currentID == newer.versionID)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: job.current) == "versions/\(newer.versionID)")
     }
@@ -70,9 +76,10 @@ struct PromotionRecoveryTests {
         defer { job.remove() }
         try FileManager.default.createDirectory(atPath: job.current, withIntermediateDirectories: true)
 
-        #expect(Promoter().recover(jobFolder: job.folder) == [
-            "\(job.folder)/current_version is not a symbolic link; left alone — move it away so that monitor can manage it",
-        ])
+        #expect(
+            Promoter().recover(jobFolder: job.folder) == [
+                "\(job.folder)/current_version is not a symbolic link; left alone — move it away so that monitor can manage it"
+            ])
     }
 
     @Test("after recovery the interrupted backup is promoted normally")

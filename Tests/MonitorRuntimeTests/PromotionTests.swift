@@ -4,7 +4,7 @@ import MonitorRuntime
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Promotion (SPEC §5) on real temporary folders: what a good promotion leaves behind.
@@ -14,10 +14,12 @@ struct PromotionTests {
     @Test("version ids are UTC seconds of finished_at and 8 hex digits of the status file's digest")
     func versionIDs() throws {
         let finished = try #require(ISO8601DateFormatter().date(from: "2026-11-24T02:17:45+01:00"))
-        #expect(Promoter.versionID(finishedAt: finished.addingTimeInterval(0.9), statusSHA256: "9F86D0C1" + String(repeating: "0", count: 56))
-            == "20261124T011745Z-9f86d0c1")
-        #expect(Promoter.versionID(finishedAt: Date(timeIntervalSince1970: 0), statusSHA256: "0123456789abcdef")
-            == "19700101T000000Z-01234567")
+        #expect(
+            Promoter.versionID(finishedAt: finished.addingTimeInterval(0.9), statusSHA256: "9F86D0C1" + String(repeating: "0", count: 56))
+                == "20261124T011745Z-9f86d0c1")
+        #expect(
+            Promoter.versionID(finishedAt: Date(timeIntervalSince1970: 0), statusSHA256: "0123456789abcdef")
+                == "19700101T000000Z-01234567")
     }
 
     @Test("a backup with nested files is copied, verified, kept with its STATUS.json and made current")
@@ -44,8 +46,9 @@ struct PromotionTests {
         #expect(job.leftovers.isEmpty)
     }
 
-    @Test("staging on another file system is copied by reading and writing, verified the same way",
-          .enabled(if: TemporaryMount.isAllowed, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
+    @Test(
+        "staging on another file system is copied by reading and writing, verified the same way",
+        .enabled(if: TemporaryMount.isAllowed, "mounting a tmpfs needs root (CAP_SYS_ADMIN)"))
     func copiesAcrossFileSystems() throws {
         let job = try PromotionJob()
         defer { job.remove() }
@@ -61,8 +64,11 @@ struct PromotionTests {
         #expect(versionProblems(jobFolder: job.folder, id: backup.versionID).isEmpty)
         var tampered = try job.stage([("dump.sql.gz", dump)], finishedAt: 60)
         tampered.report.files[0].sha256 = String(repeating: "0", count: 64)
-        #expect(job.promote(tampered) == .mismatch(message:
-            "staging/dump.sql.gz: SHA-256 is \(FileSHA256.hex(of: dump)), STATUS.json says \(String(repeating: "0", count: 64))"))
+        #expect(
+            job.promote(tampered)
+                == .mismatch(
+                    message:
+                        "staging/dump.sql.gz: SHA-256 is \(FileSHA256.hex(of: dump)), STATUS.json says \(String(repeating: "0", count: 64))"))
         #expect(job.currentID == backup.versionID && job.leftovers.isEmpty)
     }
 
@@ -72,8 +78,9 @@ struct PromotionTests {
         defer { job.remove() }
         let backup = try job.stage([("run.sh", Data("#!/bin/sh\n".utf8)), ("secret.key", Data("k".utf8))])
         let modified = Date(timeIntervalSince1970: 1_700_000_000)
-        try FileManager.default.setAttributes([.posixPermissions: 0o750, .modificationDate: modified],
-                                              ofItemAtPath: job.staging.appendingPathComponent("run.sh").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o750, .modificationDate: modified],
+            ofItemAtPath: job.staging.appendingPathComponent("run.sh").path)
         try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: job.staging.appendingPathComponent("secret.key").path)
         let before = try job.stagingSnapshot()
 
@@ -140,10 +147,13 @@ struct PromotionTests {
 
         let result = job.promote(other)
 
-        #expect(result == .failed(message: """
-            versions/\(backup.versionID) already exists with a different STATUS.json; \
-            move it away (or delete it) so that this status file can be promoted
-            """))
+        #expect(
+            result
+                == .failed(
+                    message: """
+                        versions/\(backup.versionID) already exists with a different STATUS.json; \
+                        move it away (or delete it) so that this status file can be promoted
+                        """))
         #expect(FileManager.default.contents(atPath: "\(job.current)/STATUS.json") == backup.statusBytes)
     }
 
@@ -157,7 +167,11 @@ struct PromotionTests {
         try FileManager.default.removeItem(atPath: dump)
         try FileManager.default.createSymbolicLink(atPath: dump, withDestinationPath: job.root.appendingPathComponent("outside").path)
 
-        #expect(job.promote(backup) == .failed(message: "staging/dump.sql.gz is (or lies under) a symbolic link or not a folder; only regular files inside staging/ are promoted"))
+        #expect(
+            job.promote(backup)
+                == .failed(
+                    message: "staging/dump.sql.gz is (or lies under) a symbolic link or not a folder; only regular files inside staging/ are promoted"
+                ))
 
         // The same for a folder on the way to a file.
         try FileManager.default.removeItem(atPath: dump)
@@ -165,7 +179,11 @@ struct PromotionTests {
         let sub = job.staging.appendingPathComponent("sub")
         try FileManager.default.moveItem(at: sub, to: job.root.appendingPathComponent("real-sub"))
         try FileManager.default.createSymbolicLink(atPath: sub.path, withDestinationPath: job.root.appendingPathComponent("real-sub").path)
-        #expect(job.promote(backup) == .failed(message: "staging/sub/roles.sql is (or lies under) a symbolic link or not a folder; only regular files inside staging/ are promoted"))
+        #expect(
+            job.promote(backup)
+                == .failed(
+                    message:
+                        "staging/sub/roles.sql is (or lies under) a symbolic link or not a folder; only regular files inside staging/ are promoted"))
         #expect(job.leftovers.isEmpty && job.currentID == nil)
     }
 
@@ -187,16 +205,20 @@ struct PromotionTests {
         try job.stage([("a", Data("a".utf8))])
         let file = StatusReport.File(path: "a", size: nil, sha256: nil)
         #expect(job.promote(job.backup(listing: [file, file])) == .failed(message: "staging/a is listed twice in files"))
-        #expect(job.promote(job.backup(listing: [.init(path: "../a", size: nil, sha256: nil)]))
-            == .failed(message: "\"../a\" is not a normalized path relative to staging/"))
-        #expect(job.promote(job.backup(listing: [.init(path: "STATUS.json", size: nil, sha256: nil)]))
-            == .failed(message: "STATUS.json cannot be listed in files: the version folder keeps the status file under that name"))
+        #expect(
+            job.promote(job.backup(listing: [.init(path: "../a", size: nil, sha256: nil)]))
+                == .failed(message: "\"../a\" is not a normalized path relative to staging/"))
+        #expect(
+            job.promote(job.backup(listing: [.init(path: "STATUS.json", size: nil, sha256: nil)]))
+                == .failed(message: "STATUS.json cannot be listed in files: the version folder keeps the status file under that name"))
         var backup = job.backup(listing: [file])
         backup.versionID = "latest"
         #expect(job.promote(backup) == .failed(message: "\"latest\" is not a version id (like 20261124T011745Z-9f86d0c1)"))
-        #expect(Promoter().promote(report: backup.report, statusBytes: backup.statusBytes, jobFolder: job.root.appendingPathComponent("nope").path,
-                                   versionID: "20261124T011745Z-9f86d0c1", keepVersions: 3)
-            == .failed(message: "the job folder \(job.root.appendingPathComponent("nope").path) does not exist"))
+        #expect(
+            Promoter().promote(
+                report: backup.report, statusBytes: backup.statusBytes, jobFolder: job.root.appendingPathComponent("nope").path,
+                versionID: "20261124T011745Z-9f86d0c1", keepVersions: 3)
+                == .failed(message: "the job folder \(job.root.appendingPathComponent("nope").path) does not exist"))
         #expect(job.versionNames.isEmpty)
     }
 }

@@ -27,17 +27,20 @@ import Testing
             let jobs = (0..<ScannerBatchTests.jobCount).map { index in
                 Job(name: String(format: "job-%03d", index), destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800))
             }
-            try store.apply(DesiredState(settings: Settings(state: store.path), destinations: [Destination(name: "nas", path: backups.path)],
-                                         routes: [], jobs: jobs),
-                            baseRevision: 0,
-                            context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "t", host: "h", now: time("2026-11-20T12:00:00Z")))
+            try store.apply(
+                DesiredState(
+                    settings: Settings(state: store.path), destinations: [Destination(name: "nas", path: backups.path)],
+                    routes: [], jobs: jobs),
+                baseRevision: 0,
+                context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "t", host: "h", now: time("2026-11-20T12:00:00Z")))
             for (index, job) in jobs.enumerated() where index % 7 != 0 {
                 let staging = backups.appendingPathComponent(job.name).appendingPathComponent("staging")
                 try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
                 let dump = staging.appendingPathComponent("dump.bin")
                 try Data(repeating: UInt8(index), count: 2_000 + index).write(to: dump)
-                _ = try StatusFileWriter.seal(folder: staging.path, status: index % 3 == 0 ? .failed : .success, job: job.name,
-                                              message: "run \(index)", startedAt: nil, finishedAt: time("2026-11-21T02:30:00Z"))
+                _ = try StatusFileWriter.seal(
+                    folder: staging.path, status: index % 3 == 0 ? .failed : .success, job: job.name,
+                    message: "run \(index)", startedAt: nil, finishedAt: time("2026-11-21T02:30:00Z"))
                 if index % 5 == 0 { try Data("changed after sealing".utf8).write(to: dump) }
             }
         }
@@ -62,7 +65,7 @@ import Testing
         }
         var tiny = Scanner(store: batched.store)
         tiny.batchSize = 3
-        tiny.batchByteLimit = 600 // two status files of about 300 bytes fill it
+        tiny.batchByteLimit = 600  // two status files of about 300 bytes fill it
 
         for now in ["2026-11-21T03:00:00Z", "2026-11-21T06:00:00Z"] {
             let one = try Scanner(store: reference.store).scan(now: Self.time(now))
@@ -78,7 +81,8 @@ import Testing
         // The sandbox really covers every case, so the comparison means something.
         let statuses = Set(expected.map { $0.split(separator: " ")[1] })
         #expect(statuses == ["SUCCESS", "FAILED", "HASH_MISMATCH", "MISSING"])
-        #expect(expected.filter { $0.hasSuffix("promoted=true") }.count == (0..<Self.jobCount).filter { $0 % 7 != 0 && $0 % 3 != 0 && $0 % 5 != 0 }.count)
+        #expect(
+            expected.filter { $0.hasSuffix("promoted=true") }.count == (0..<Self.jobCount).filter { $0 % 7 != 0 && $0 % 3 != 0 && $0 % 5 != 0 }.count)
 
         // Scanning again finds nothing new, in either.
         let again = try tiny.scan(now: Self.time("2026-11-21T06:00:00Z"))

@@ -5,7 +5,7 @@ import Testing
 @testable import MonitorRuntime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Reading staging/STATUS.json against the real file system (SPEC §3): absence, the settle rule,
@@ -112,16 +112,25 @@ struct StatusFileReaderTests {
         #expect(folder.read(now: modified.addingTimeInterval(5)) == .unsettled(modifiedAt: modified))
         #expect(folder.read(now: modified.addingTimeInterval(29.9)) == .unsettled(modifiedAt: modified))
         // A modification time after the scan's clock is judged at once (SPEC §3): a wrong clock never holds a file back.
-        guard case .invalid = folder.read(now: modified.addingTimeInterval(-10)) else { Issue.record("future mtime held back"); return }
+        guard case .invalid = folder.read(now: modified.addingTimeInterval(-10)) else {
+            Issue.record("future mtime held back")
+            return
+        }
         let late = folder.read(now: modified.addingTimeInterval(31))
-        #expect(late == .invalid(sha256: FileSHA256.hex(of: Data(#"{"status": "SUCC"#.utf8)), modifiedAt: modified,
-                                 problem: "invalid JSON at line 1, column 12: a string is not closed (it starts here)"))
+        #expect(
+            late
+                == .invalid(
+                    sha256: FileSHA256.hex(of: Data(#"{"status": "SUCC"#.utf8)), modifiedAt: modified,
+                    problem: "invalid JSON at line 1, column 12: a string is not closed (it starts here)"))
 
         // A valid file is taken at once, however fresh: producers rename it into place last.
         try folder.write("dump.sql")
         try folder.writeStatus(files: [entry("dump.sql")])
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
-        guard case .valid = folder.read(now: modified.addingTimeInterval(1)) else { Issue.record("fresh valid file not taken"); return }
+        guard case .valid = folder.read(now: modified.addingTimeInterval(1)) else {
+            Issue.record("fresh valid file not taken")
+            return
+        }
 
         // A listed file not there yet counts as invalid, so it waits too.
         try folder.writeStatus(files: [entry("dump.sql"), entry("later.sql")])
@@ -137,7 +146,7 @@ struct StatusFileReaderTests {
         let url = try folder.write("STATUS.json", "")
         let size: Int64 = 100 * 1024 * 1024
         let handle = try FileHandle(forWritingTo: url)
-        try handle.truncate(atOffset: UInt64(size)) // sparse: 100 MiB of zeros without using the disk
+        try handle.truncate(atOffset: UInt64(size))  // sparse: 100 MiB of zeros without using the disk
         try handle.close()
         let modified = Date(timeIntervalSince1970: 1_795_000_000)
         try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
@@ -210,8 +219,12 @@ struct StatusFileReaderTests {
         try folder.writeStatus(files: [entry("a"), entry("b")])
         #expect(problem(folder.read()) == #"files[0] "a" is not in staging/; files[1] "b" is not in staging/"#)
 
-        try folder.write("STATUS.json", #"{"status": "FAILED", "finished_at": "2026-11-24T01:17:45Z", "files": [{"path": "a"}], "message": "disk full"}"#)
-        guard case .valid(let report, _, _, _) = folder.read() else { Issue.record("FAILED refused: \(folder.read())"); return }
+        try folder.write(
+            "STATUS.json", #"{"status": "FAILED", "finished_at": "2026-11-24T01:17:45Z", "files": [{"path": "a"}], "message": "disk full"}"#)
+        guard case .valid(let report, _, _, _) = folder.read() else {
+            Issue.record("FAILED refused: \(folder.read())")
+            return
+        }
         #expect(report.message == "disk full")
     }
 
@@ -221,7 +234,10 @@ struct StatusFileReaderTests {
         defer { folder.remove() }
         try folder.write("dump.sql")
         try folder.write("STATUS.json", "{\(finished), \"job\": \"other-job\", \"files\": [{\"path\": \"dump.sql\"}]}")
-        #expect(problem(folder.read()) == #"job is "other-job" but this status file is in the staging folder of job "postgres-prod"; files[0].sha256 is required: the job has verify: sha256"#)
+        #expect(
+            problem(folder.read())
+                == #"job is "other-job" but this status file is in the staging folder of job "postgres-prod"; files[0].sha256 is required: the job has verify: sha256"#
+        )
         #expect(problem(folder.read(verify: .none)).hasPrefix("job is \"other-job\""))
     }
 
@@ -234,7 +250,10 @@ struct StatusFileReaderTests {
         try FileManager.default.createSymbolicLink(at: folder.staging, withDestinationURL: disk)
         try folder.write("sub/dump.sql")
         try folder.writeStatus(files: [entry("sub/dump.sql")])
-        guard case .valid = folder.read() else { Issue.record("not valid: \(folder.read())"); return }
+        guard case .valid = folder.read() else {
+            Issue.record("not valid: \(folder.read())")
+            return
+        }
     }
 }
 

@@ -19,9 +19,11 @@ import Testing
         let desired = DesiredState(
             settings: Settings(state: store.path), destinations: [Destination(name: "nas", path: folder + "/backups")], routes: [],
             jobs: jobs.map { Job(name: $0, destination: "nas", schedule: schedule, window: TimeSpan(seconds: 3_600)) })
-        try store.apply(desired, baseRevision: base, context: ApplyContext(
-            configPath: "/etc/monitor.yaml", git: GitInfo(commit: "abc123", branch: "main", dirty: true), user: "ops", host: "backup-1",
-            now: Self.at("2026-09-01T00:00:00Z")))
+        try store.apply(
+            desired, baseRevision: base,
+            context: ApplyContext(
+                configPath: "/etc/monitor.yaml", git: GitInfo(commit: "abc123", branch: "main", dirty: true), user: "ops", host: "backup-1",
+                now: Self.at("2026-09-01T00:00:00Z")))
     }
 
     /// One occurrence a day from `first` for `days` days, SUCCESS except every fifth day FAILED.
@@ -29,9 +31,10 @@ import Testing
         var update = JobLedgerUpdate(job: job)
         for day in 0..<days {
             let scheduled = Self.at(first).addingTimeInterval(Double(day) * 86_400)
-            update.occurrences.append(OccurrenceRecord(
-                occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(3_600)),
-                state: day % 5 == 4 ? .failed : .success, finishedAt: scheduled.addingTimeInterval(600), message: "day \(day)"))
+            update.occurrences.append(
+                OccurrenceRecord(
+                    occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(3_600)),
+                    state: day % 5 == 4 ? .failed : .success, finishedAt: scheduled.addingTimeInterval(600), message: "day \(day)"))
         }
         try store.record(update, at: Self.at("2026-11-24T00:00:00Z"))
     }
@@ -53,12 +56,14 @@ import Testing
         var versions = JobLedgerUpdate(job: "db")
         for (id, day, bytes) in [("v0", "2026-10-20", 100), ("v1", "2026-11-01", 200), ("v2", "2026-11-22", 300), ("v3", "2026-11-23", 400)] {
             let finished = Self.at("\(day)T02:10:00Z")
-            versions.versions.append(VersionRecord(id: id, path: "/x/\(id)", finishedAt: finished, promotedAt: finished, files: 1,
-                                                   bytes: Int64(bytes), statusSHA256: String(repeating: "0", count: 64)))
+            versions.versions.append(
+                VersionRecord(
+                    id: id, path: "/x/\(id)", finishedAt: finished, promotedAt: finished, files: 1,
+                    bytes: Int64(bytes), statusSHA256: String(repeating: "0", count: 64)))
         }
         versions.deletedVersions = ["v0", "v1"]
         try store.record(versions, at: Self.at("2026-11-23T03:00:00Z"))
-        try apply(store, jobs: ["db", "web"], base: 1) // retires "old"
+        try apply(store, jobs: ["db", "web"], base: 1)  // retires "old"
 
         let now = Self.at("2026-11-24T09:00:00Z")
         let report = try store.report(now: now, days: 30)

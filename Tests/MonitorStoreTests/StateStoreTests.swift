@@ -15,8 +15,9 @@ import Testing
     }
 
     func context(_ time: String = "2026-11-24T10:00:00Z") -> ApplyContext {
-        ApplyContext(configPath: "/etc/monitor/monitor.yaml", git: GitInfo(commit: "abc123", branch: "main", dirty: false),
-                     user: "ops", host: "backup-1", now: Timestamp.parse(time)!)
+        ApplyContext(
+            configPath: "/etc/monitor/monitor.yaml", git: GitInfo(commit: "abc123", branch: "main", dirty: false),
+            user: "ops", host: "backup-1", now: Timestamp.parse(time)!)
     }
 
     @Test func migratesAnEmptyFileAndCreatesItsFolder() throws {
@@ -64,9 +65,10 @@ import Testing
         let store = try StateStore.open(path: folder + "/s.sqlite", create: true)
         try store.apply(Samples.desired(), baseRevision: 0, context: context("2026-11-01T00:00:00Z"))
         try store.write { db in
-            try db.execute(sql: """
-                INSERT INTO occurrence (job, scheduled_at, window_end, state) VALUES ('db', '2026-11-02T02:00:00Z', '2026-11-02T05:00:00Z', 'SUCCESS')
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO occurrence (job, scheduled_at, window_end, state) VALUES ('db', '2026-11-02T02:00:00Z', '2026-11-02T05:00:00Z', 'SUCCESS')
+                    """)
         }
         var without = Samples.desired()
         without.jobs.removeAll { $0.name == "db" }
@@ -151,7 +153,9 @@ import Testing
         try store.apply(Samples.desired(), baseRevision: 0, context: context())
         let reader = Process()
         reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        reader.arguments = ["python3", "-c", """
+        reader.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN")
@@ -159,7 +163,8 @@ import Testing
             time.sleep(3)
             print(db.execute("SELECT count(*) FROM job").fetchone()[0], flush=True)
             db.execute("COMMIT")
-            """, path]
+            """, path,
+        ]
         let pipe = Pipe()
         reader.standardOutput = pipe
         try reader.run()
@@ -182,14 +187,16 @@ import Testing
 
 enum Samples {
     static func desired() -> DesiredState {
-        let email = EmailChannel(to: [try! EmailAddress(parsing: "ops@example.com")], from: try! EmailAddress(parsing: "monitor@example.com"),
-                                 smtpURL: "smtp://mail.example.com:587", username: "monitor", passwordEnv: "SMTP_PASSWORD")
+        let email = EmailChannel(
+            to: [try! EmailAddress(parsing: "ops@example.com")], from: try! EmailAddress(parsing: "monitor@example.com"),
+            smtpURL: "smtp://mail.example.com:587", username: "monitor", passwordEnv: "SMTP_PASSWORD")
         return DesiredState(
             settings: Settings(state: "/var/lib/monitor/state.sqlite"),
             destinations: [Destination(name: "nas", path: "/srv/backups")],
             routes: [AlertRoute(name: "ops", channel: .email(email))],
             jobs: [
-                Job(name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 3 * 3600),
+                Job(
+                    name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 3 * 3600),
                     timezone: "Europe/Paris", routes: ["ops"], labels: ["team": "data"], description: "pg_dump"),
                 Job(name: "web", destination: "nas", schedule: try! CronSchedule(parsing: "30 */6 * * *"), window: TimeSpan(seconds: 3600)),
             ])

@@ -12,7 +12,8 @@ public enum TestCertificate {
 
     private static let made: Result<Files, any Error> = Result {
         let folder = try TestServer.temporaryFolder()
-        let certificate = folder.appendingPathComponent("cert.pem"), key = folder.appendingPathComponent("key.pem")
+        let certificate = folder.appendingPathComponent("cert.pem")
+        let key = folder.appendingPathComponent("key.pem")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [

@@ -33,7 +33,8 @@ public final class TestServer: @unchecked Sendable {
 
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.scripts.appendingPathComponent(script).path]
+        process.arguments =
+            ["python3", Self.scripts.appendingPathComponent(script).path]
             + arguments + ["--ready", ready.path, "--out", records.path, "--lifetime", String(lifetime)]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = logHandle
@@ -50,10 +51,11 @@ public final class TestServer: @unchecked Sendable {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                throw ServerDidNotStart(description: """
-                    \(script) did not start (run scripts/setup-test-deps for aiosmtpd and openssl):
-                    \(output)
-                    """)
+                throw ServerDidNotStart(
+                    description: """
+                        \(script) did not start (run scripts/setup-test-deps for aiosmtpd and openssl):
+                        \(output)
+                        """)
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
@@ -123,8 +125,10 @@ extension TestServer {
     /// aiosmtpd on 127.0.0.1: user `monitor`, password `s3cret`; `reject` answers 550 and
     /// `defer` 450 to those recipients; `extra` are further options of `smtp_server.py`, such
     /// as `--stall-data 1`. With TLS it presents ``TestCertificate``.
-    public static func mail(_ mode: MailServerMode, reject: [String] = [], defer deferred: [String] = [],
-                            extra: [String] = []) throws -> TestServer {
+    public static func mail(
+        _ mode: MailServerMode, reject: [String] = [], defer deferred: [String] = [],
+        extra: [String] = []
+    ) throws -> TestServer {
         var arguments = ["--mode", mode.rawValue, "--user", "monitor", "--password", "s3cret"]
         if mode != .plain {
             let files = try TestCertificate.files()

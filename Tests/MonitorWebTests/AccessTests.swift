@@ -11,12 +11,16 @@ import Testing
     let environment = ["MONITOR_API_TOKEN": "correct horse battery staple"]
     init() throws { fixture = try WebFixture(apiTokenEnv: "MONITOR_API_TOKEN") }
 
-    @Test(arguments: [nil, "Bearer wrong", "Bearer correct horse battery stapl", "Bearer correct horse battery staplee",
-                      "Basic Y29ycmVjdA==", "bearer correct horse battery staple", "Bearer "])
+    @Test(arguments: [
+        nil, "Bearer wrong", "Bearer correct horse battery stapl", "Bearer correct horse battery staplee",
+        "Basic Y29ycmVjdA==", "bearer correct horse battery staple", "Bearer ",
+    ])
     func everyAPIRouteNeedsTheToken(header: String?) async throws {
         try await fixture.application(environment: environment).test(.router) { client in
-            for (uri, method) in [("/api/jobs", HTTPRequest.Method.get), ("/api/jobs/db", .get), ("/api/jobs/db/occurrences", .get),
-                                  ("/api/revisions", .get), ("/api/scan", .post), ("/api/unknown", .get)] {
+            for (uri, method) in [
+                ("/api/jobs", HTTPRequest.Method.get), ("/api/jobs/db", .get), ("/api/jobs/db/occurrences", .get),
+                ("/api/revisions", .get), ("/api/scan", .post), ("/api/unknown", .get),
+            ] {
                 let headers: HTTPFields = header.map { [.authorization: $0] } ?? [:]
                 try await client.execute(uri: uri, method: method, headers: headers) { response in
                     #expect(response.status == .unauthorized, "\(method) \(uri)")
@@ -61,7 +65,9 @@ import Testing
             }
             try await client.execute(uri: "/api/scan", method: .post) { response in
                 #expect(response.status == .forbidden)
-                #expect((try? response.json())?["error"] as? String == "POST /api/scan needs an API token: $MONITOR_API_TOKEN is not set in the daemon's environment")
+                #expect(
+                    (try? response.json())?["error"] as? String
+                        == "POST /api/scan needs an API token: $MONITOR_API_TOKEN is not set in the daemon's environment")
             }
         }
     }

@@ -8,9 +8,11 @@ import Testing
 /// `HEAD` on every `GET` route answers what `GET` answers, without the body (issue 12:
 /// `HEAD /healthz` and `HEAD /metrics` were 404).
 @Suite struct HeadRouteTests {
-    static let getRoutes = ["/", "/dashboard.css", "/dashboard.js", "/healthz", "/metrics", "/api/jobs", "/api/jobs/db",
-                            "/api/jobs/db/occurrences", "/api/jobs/db/occurrences?limit=1", "/api/jobs/db/history.svg",
-                            "/api/revisions", "/api/jobs/nope", "/api/jobs/db/occurrences?limit=0"]
+    static let getRoutes = [
+        "/", "/dashboard.css", "/dashboard.js", "/healthz", "/metrics", "/api/jobs", "/api/jobs/db",
+        "/api/jobs/db/occurrences", "/api/jobs/db/occurrences?limit=1", "/api/jobs/db/history.svg",
+        "/api/revisions", "/api/jobs/nope", "/api/jobs/db/occurrences?limit=0",
+    ]
 
     @Test func headAnswersLikeGetWithoutABody() async throws {
         let fixture = try WebFixture(apiTokenEnv: "MONITOR_API_TOKEN")

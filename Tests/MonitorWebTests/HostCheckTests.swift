@@ -14,14 +14,18 @@ import Testing
         HostPolicy(listen: listen, publicURL: publicURL, machineName: "backup01")
     }
 
-    @Test(arguments: ["127.0.0.1", "127.0.0.1:8080", "127.0.0.1:9999", "localhost", "localhost:8080", "LOCALHOST:8080",
-                      "[::1]", "[::1]:8080", "localhost.", "backup01", "backup01:8080", "10.1.2.3:8080"])
+    @Test(arguments: [
+        "127.0.0.1", "127.0.0.1:8080", "127.0.0.1:9999", "localhost", "localhost:8080", "LOCALHOST:8080",
+        "[::1]", "[::1]:8080", "localhost.", "backup01", "backup01:8080", "10.1.2.3:8080",
+    ])
     func loopbackNamesAndAddressesAreAccepted(host: String) {
         #expect(Self.policy().allows(authority: host))
     }
 
-    @Test(arguments: ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "", ":8080",
-                      "user@127.0.0.1", "[::1", "127.0.0.1:80x", "backups.example.com"])
+    @Test(arguments: [
+        "evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "", ":8080",
+        "user@127.0.0.1", "[::1", "127.0.0.1:80x", "backups.example.com",
+    ])
     func otherNamesAreRefused(host: String) {
         #expect(!Self.policy().allows(authority: host))
     }
@@ -71,10 +75,12 @@ import Testing
         try await fixture.application(environment: ["MONITOR_API_TOKEN": "t0ken"]).test(.live) { client in
             let port = try #require(client.port)
             let auth = "Authorization: Bearer t0ken"
-            let foreign = try await RawHTTP.exchange(port: port, RawHTTP.request("POST", "/api/scan", extra: [auth, "Origin: http://evil.example", "Content-Length: 0"]))
+            let foreign = try await RawHTTP.exchange(
+                port: port, RawHTTP.request("POST", "/api/scan", extra: [auth, "Origin: http://evil.example", "Content-Length: 0"]))
             #expect(foreign.status == 403)
             #expect((foreign.json()?["error"] as? String)?.contains("cross-site") == true)
-            let own = try await RawHTTP.exchange(port: port, RawHTTP.request("POST", "/api/scan", extra: [auth, "Origin: http://127.0.0.1:\(port)", "Content-Length: 0"]))
+            let own = try await RawHTTP.exchange(
+                port: port, RawHTTP.request("POST", "/api/scan", extra: [auth, "Origin: http://127.0.0.1:\(port)", "Content-Length: 0"]))
             #expect(own.status == 200, "\(own.body)")
         }
     }

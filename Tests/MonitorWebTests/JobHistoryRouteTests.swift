@@ -59,8 +59,10 @@ import Testing
                     #expect(!response.text.contains("<svg"))
                 }
             }
-            try await client.execute(uri: "/api/jobs/db/history.svg", method: .get,
-                                     headers: [.authorization: "Bearer correct horse battery staple"]) { response in
+            try await client.execute(
+                uri: "/api/jobs/db/history.svg", method: .get,
+                headers: [.authorization: "Bearer correct horse battery staple"]
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/svg+xml; charset=utf-8")
             }

@@ -1,6 +1,6 @@
 import Foundation
-import HummingbirdTesting
 import Hummingbird
+import HummingbirdTesting
 import MonitorCore
 import MonitorStore
 import Synchronization
@@ -32,13 +32,17 @@ import Testing
         func document(cache: JobsDocumentCache, at now: Date) async throws -> String {
             let body = try await cache.document(
                 at: now,
-                stamp: { self.stampReads.add(1, ordering: .relaxed); return self.stamp.withLock { $0 } },
+                stamp: {
+                    self.stampReads.add(1, ordering: .relaxed)
+                    return self.stamp.withLock { $0 }
+                },
                 build: {
                     let number = self.builds.add(1, ordering: .relaxed).newValue
                     let stamp = self.stamp.withLock { $0 }
                     if self.pause != .zero { try await Task.sleep(for: self.pause) }
                     if self.failNext.exchange(false, ordering: .relaxed) { throw CancellationError() }
-                    return .init(body: ByteBuffer(string: "build \(number)"), stamp: stamp, builtAt: now, validUntil: now.addingTimeInterval(self.validFor))
+                    return .init(
+                        body: ByteBuffer(string: "build \(number)"), stamp: stamp, builtAt: now, validUntil: now.addingTimeInterval(self.validFor))
                 })
             return String(buffer: body)
         }
@@ -63,7 +67,7 @@ import Testing
         #expect(try await source.document(cache: cache, at: Self.t0.addingTimeInterval(2.5)) == "build 1")
         #expect(source.stampReads.load(ordering: .relaxed) == 1)
 
-        source.stamp.withLock { $0 = Self.stampB } // e.g. `monitor apply` in another process
+        source.stamp.withLock { $0 = Self.stampB }  // e.g. `monitor apply` in another process
         #expect(try await source.document(cache: cache, at: Self.t0.addingTimeInterval(4)) == "build 2")
         #expect(source.builds.load(ordering: .relaxed) == 2)
     }
@@ -100,7 +104,7 @@ import Testing
         let source = Source(pause: .milliseconds(300))
         async let first = source.document(cache: cache, at: Self.t0)
         try await Task.sleep(for: .milliseconds(100))
-        cache.invalidate() // a scan finished while the document was being read
+        cache.invalidate()  // a scan finished while the document was being read
         #expect(try await first == "build 1")
         #expect(try await source.document(cache: cache, at: Self.t0) == "build 2")
     }
@@ -128,9 +132,11 @@ import Testing
             #expect(before == ["db", "idle", "web"])
             let other = try StateStore.open(path: fixture.store.path, create: false)
             let late = Job(name: "late", destination: "nas", schedule: try CronSchedule(parsing: "0 4 * * *"), window: TimeSpan(seconds: 3_600))
-            try other.apply(DesiredState(settings: Settings(state: fixture.store.path), destinations: [Destination(name: "nas", path: fixture.backups.path)],
-                                         routes: [], jobs: try WebFixture.jobs(extra: [late])),
-                            baseRevision: 1, context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "t", host: "h", now: fixture.clock.now))
+            try other.apply(
+                DesiredState(
+                    settings: Settings(state: fixture.store.path), destinations: [Destination(name: "nas", path: fixture.backups.path)],
+                    routes: [], jobs: try WebFixture.jobs(extra: [late])),
+                baseRevision: 1, context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "t", host: "h", now: fixture.clock.now))
             let cached = try await names(client)
             #expect(cached == ["db", "idle", "web"], "within the check interval the cached document answers")
             fixture.clock.set(fixture.clock.now.addingTimeInterval(1.5))
@@ -157,8 +163,14 @@ import Testing
         // Answered from memory: neither the stamp nor a build is needed.
         let body = try await dependencies.jobsCache.document(
             at: fixture.clock.now,
-            stamp: { Issue.record("the stamp was read"); return ChangeStamp(revision: nil, scan: nil, scanFinished: false) },
-            build: { Issue.record("a build was started"); throw CancellationError() })
+            stamp: {
+                Issue.record("the stamp was read")
+                return ChangeStamp(revision: nil, scan: nil, scanFinished: false)
+            },
+            build: {
+                Issue.record("a build was started")
+                throw CancellationError()
+            })
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])["jobs"] as? [[String: Any]]
         #expect(jobs?.map { $0["name"] as? String } == ["db", "idle", "web"])
     }

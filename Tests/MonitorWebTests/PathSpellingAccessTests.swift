@@ -13,8 +13,10 @@ import Testing
     static let environment = ["MONITOR_API_TOKEN": token]
 
     /// Spellings the router takes to an API route: each must meet the token rule.
-    static let routedSpellings = ["/api/jobs", "//api/jobs", "///api/revisions", "/api//jobs", "//api//jobs/db", "/api/jobs/",
-                                  "//api/jobs/db/occurrences", "//api/jobs/db/history.svg", "//api/unknown"]
+    static let routedSpellings = [
+        "/api/jobs", "//api/jobs", "///api/revisions", "/api//jobs", "//api//jobs/db", "/api/jobs/",
+        "//api/jobs/db/occurrences", "//api/jobs/db/history.svg", "//api/unknown",
+    ]
     /// Spellings it may not route at all: they must not answer an API document either.
     static let otherSpellings = ["/./api/jobs", "/api/./jobs", "/%61pi/jobs", "/api/%6Aobs", "/API/jobs", "/api/../api/jobs"]
 
@@ -76,9 +78,12 @@ import Testing
                 #expect(answer.status == 403, "POST \(path): \(answer.status) \(answer.body)")
             }
             // A cross-site form post: no token to send, and a foreign Origin.
-            let form = RawHTTP.request("POST", "//api/scan", extra: [
-                "Origin: http://evil.example", "Content-Type: application/x-www-form-urlencoded", "Content-Length: 3",
-            ]) + "a=b"
+            let form =
+                RawHTTP.request(
+                    "POST", "//api/scan",
+                    extra: [
+                        "Origin: http://evil.example", "Content-Type: application/x-www-form-urlencoded", "Content-Length: 3",
+                    ]) + "a=b"
             #expect(try await RawHTTP.exchange(port: port, form).status == 403)
         }
         #expect(try fixture.store.lastScan()?.finishedAt == scansBefore, "no scan ran")

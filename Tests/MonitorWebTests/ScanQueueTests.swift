@@ -26,7 +26,10 @@ import Testing
         func open() { opener.yield() }
 
         func run() async -> Int {
-            let number = runs.withLock { $0 += 1; return $0 }
+            let number = runs.withLock {
+                $0 += 1
+                return $0
+            }
             var iterator = gate.makeAsyncIterator()
             _ = await iterator.next()
             return number

@@ -32,7 +32,10 @@ import Testing
         let attempts = Mutex(0)
         let reader = StateReader(store: fixture.store, retryPause: .milliseconds(1))
         let value = try await reader.read { _ throws(StoreError) -> Int in
-            let attempt = attempts.withLock { $0 += 1; return $0 }
+            let attempt = attempts.withLock {
+                $0 += 1
+                return $0
+            }
             if attempt == 1 { throw .busy(path: "/srv/state.sqlite") }
             return 42
         }

@@ -24,12 +24,13 @@ import Testing
 
         // Another connection takes the write lock and keeps it until told to let go.
         let other = try DatabaseQueue(path: fixture.store.path)
-        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let released = Flag()
         let holder = Task.detached {
             try other.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
-                try db.execute(sql: "UPDATE job SET retired_at = '2026-11-21T03:00:00Z' WHERE name = 'idle'") // never committed
+                try db.execute(sql: "UPDATE job SET retired_at = '2026-11-21T03:00:00Z' WHERE name = 'idle'")  // never committed
                 locked.signal()
                 release.wait()
                 released.set()

@@ -17,8 +17,10 @@ enum DemoGuide {
         let statusWidth = JobStatus.allCases.map(\.rawValue.count).max()! + 2
 
         var lines: [String] = []
-        lines.append(String(format: "Built the monitor demo in %.1f s: %d jobs, three weeks of simulated backups, scanned up to now.",
-                            build.seconds, jobs.count))
+        lines.append(
+            String(
+                format: "Built the monitor demo in %.1f s: %d jobs, three weeks of simulated backups, scanned up to now.",
+                build.seconds, jobs.count))
         lines.append("")
         lines.append("  sandbox        \(sandbox.root)")
         lines.append("  configuration  \(sandbox.configPath)")
@@ -49,11 +51,14 @@ enum DemoGuide {
         lines.append("  \(monitor) status --state \(state)")
         lines.append("  \(monitor) status --state \(state) --job postgres-prod")
         lines.append("  \(monitor) report --state \(state) --output report.html")
-        lines.append("  ls -l \(shellQuoted(sandbox.path("backups/nas/postgres-prod/versions"))) \(shellQuoted(sandbox.path("backups/nas/postgres-prod/current_version/")))")
+        lines.append(
+            "  ls -l \(shellQuoted(sandbox.path("backups/nas/postgres-prod/versions"))) \(shellQuoted(sandbox.path("backups/nas/postgres-prod/current_version/")))"
+        )
         if let dashboard {
             lines.append("  curl -s \(dashboard)api/jobs")
         } else {
-            lines.append("  \(monitor) run --state \(state)       # the daemon and its dashboard (or: monitor demo --dir \(shellQuoted(sandbox.root)))")
+            lines.append(
+                "  \(monitor) run --state \(state)       # the daemon and its dashboard (or: monitor demo --dir \(shellQuoted(sandbox.root)))")
         }
         lines.append("")
         lines.append("The demo sets no API token, so POST /api/scan answers 403: scans come every settings.scan_interval (1m).")
@@ -68,9 +73,11 @@ enum DemoGuide {
 
     /// `text` as one shell word: unchanged when it needs no quoting, else in single quotes.
     static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/._-+:=@%,".unicodeScalars.contains($0)
-        }
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/._-+:=@%,".unicodeScalars.contains($0)
+            }
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import MonitorCore
 import MonitorRuntime
 import MonitorStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the demo built: where, how long it took, and each job as `monitor status` shows it.
 struct DemoBuild: Sendable {
@@ -63,8 +64,9 @@ extension DemoSandbox {
                     break
                 }
                 guard finished <= scenario.now else { continue }
-                let produce = Production(producer: producer, staging: staging, index: index, outcome: outcome,
-                                         startedAt: finished.addingTimeInterval(-producer.duration), finishedAt: finished)
+                let produce = Production(
+                    producer: producer, staging: staging, index: index, outcome: outcome,
+                    startedAt: finished.addingTimeInterval(-producer.duration), finishedAt: finished)
                 steps.append((finished, steps.count, .produce(produce)))
                 steps.append((min(finished.addingTimeInterval(120), scenario.now), steps.count, .scan(job: job.name)))
             }
@@ -72,7 +74,8 @@ extension DemoSandbox {
         steps.append((scenario.pendingJobAddedAt, steps.count, .addPendingJob))
         steps.sort { ($0.time, $0.order) < ($1.time, $1.order) }
 
-        var pendingStaging = "", pendingWindowEnd = scenario.now
+        var pendingStaging = ""
+        var pendingWindowEnd = scenario.now
         for (time, _, step) in steps {
             switch step {
             case .produce(let production):
@@ -87,8 +90,9 @@ extension DemoSandbox {
                 pendingWindowEnd = OccurrenceSchedule(job: job).attribute(finishedAt: scenario.now)?.windowEnd ?? scenario.now
                 pendingStaging = ((destination.path as NSString).appendingPathComponent(job.name) as NSString).appendingPathComponent("staging")
                 for (index, file) in scenario.pendingFiles.enumerated() {
-                    try Production.write(DemoScenario.content(job: job.name, file: file.path, run: index, size: file.size),
-                                         to: (pendingStaging as NSString).appendingPathComponent(file.path))
+                    try Production.write(
+                        DemoScenario.content(job: job.name, file: file.path, run: index, size: file.size),
+                        to: (pendingStaging as NSString).appendingPathComponent(file.path))
                 }
             }
         }
@@ -96,8 +100,9 @@ extension DemoSandbox {
 
         let views: [JobView]
         do { views = try store.jobViews(now: scenario.now) } catch { throw .store(error) }
-        return DemoBuild(sandbox: self, scenario: scenario, views: views, lateRun: lateRun, pendingStaging: pendingStaging,
-                         pendingWindowEnd: pendingWindowEnd, seconds: Date().timeIntervalSince(started))
+        return DemoBuild(
+            sandbox: self, scenario: scenario, views: views, lateRun: lateRun, pendingStaging: pendingStaging,
+            pendingWindowEnd: pendingWindowEnd, seconds: Date().timeIntervalSince(started))
     }
 
     private enum Step {
@@ -114,8 +119,9 @@ extension DemoSandbox {
         guard let configuration = result.configuration else {
             throw .invalidConfiguration(DiagnosticFormatter(sources: result.sources).render(result.diagnostics.sorted(), as: .text))
         }
-        let context = ApplyContext(configPath: configPath, git: nil, user: ApplyContextProbe.user(),
-                                   host: ProcessInfo.processInfo.hostName, now: time)
+        let context = ApplyContext(
+            configPath: configPath, git: nil, user: ApplyContextProbe.user(),
+            host: ProcessInfo.processInfo.hostName, now: time)
         do {
             let applied = try store.appliedState()
             try store.apply(DesiredState(configuration), baseRevision: applied.revision, context: context)
@@ -144,30 +150,35 @@ private struct Production {
 
     func run() throws(DemoError) {
         let job = producer.job
-        if case .failed = outcome {} else {
+        if case .failed = outcome {
+        } else {
             for file in producer.files {
                 let size = DemoScenario.size(file, run: index)
-                try Self.write(DemoScenario.content(job: job, file: file.path, run: index, size: size),
-                               to: (staging as NSString).appendingPathComponent(file.path))
+                try Self.write(
+                    DemoScenario.content(job: job, file: file.path, run: index, size: size),
+                    to: (staging as NSString).appendingPathComponent(file.path))
             }
         }
-        let status: StatusReport.Outcome, message: String
+        let status: StatusReport.Outcome
+        let message: String
         switch outcome {
         case .failed(let text): (status, message) = (.failed, text)
         case .late: (status, message) = (.success, "finished late: the database was busy with a migration")
         default: (status, message) = (.success, "simulated by monitor demo, run \(index + 1)")
         }
         do {
-            _ = try StatusFileWriter.seal(folder: staging, status: status, job: job, message: message,
-                                          startedAt: startedAt, finishedAt: finishedAt)
+            _ = try StatusFileWriter.seal(
+                folder: staging, status: status, job: job, message: message,
+                startedAt: startedAt, finishedAt: finishedAt)
         } catch {
             throw .seal(error)
         }
         if outcome == .hashMismatch, let file = producer.files.first {
             // Something rewrote the file after it was sealed: same size, other bytes.
             let size = DemoScenario.size(file, run: index)
-            try Self.write(DemoScenario.content(job: job, file: file.path, run: index + 1_000, size: size),
-                           to: (staging as NSString).appendingPathComponent(file.path))
+            try Self.write(
+                DemoScenario.content(job: job, file: file.path, run: index + 1_000, size: size),
+                to: (staging as NSString).appendingPathComponent(file.path))
         }
     }
 

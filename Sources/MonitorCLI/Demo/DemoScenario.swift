@@ -63,27 +63,33 @@ struct DemoScenario: Sendable {
     /// files are in staging, waiting for `monitor seal`).
     var producers: [Producer] {
         [
-            Producer(job: "postgres-prod", files: [.init(path: "prod.sql.gz", size: 48_000), .init(path: "globals/roles.sql", size: 1_800)],
-                     duration: 17 * 60, outcome: { index, count in index == count - 8 ? .late : .success },
-                     story: "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late"),
-            Producer(job: "web-assets", files: [.init(path: "assets.tar", size: 24_000), .init(path: "manifest.json", size: 900)],
-                     duration: 9 * 60, outcome: { index, count in index == count - 1 ? .hashMismatch : .success },
-                     story: "a file changed after it was sealed: nothing promoted, current_version kept"),
-            Producer(job: "mail-archive", files: [.init(path: "mailboxes.tar.zst", size: 31_000)],
-                     duration: 25 * 60, outcome: { index, count in
-                         switch index {
-                         case count - 1: .failed("mailbox export failed: disk quota exceeded on /var/backups")
-                         case count - 10: .failed("dovecot was restarting; export aborted")
-                         default: .success
-                         }
-                     },
-                     story: "the producer reported a failure (its message is on the dashboard)"),
-            Producer(job: "ldap-config", files: [.init(path: "slapcat.ldif", size: 4_200)],
-                     duration: 4 * 60, outcome: { index, count in index >= count - 3 ? .missing : .success },
-                     story: "the producer stopped three days ago: MISSING runs"),
-            Producer(job: "reports-weekly", files: [.init(path: "reports.zip", size: 11_000)],
-                     duration: 40 * 60, outcome: { _, _ in .success },
-                     story: "weekly, verify: none (sizes are checked, hashes are not)"),
+            Producer(
+                job: "postgres-prod", files: [.init(path: "prod.sql.gz", size: 48_000), .init(path: "globals/roles.sql", size: 1_800)],
+                duration: 17 * 60, outcome: { index, count in index == count - 8 ? .late : .success },
+                story: "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late"),
+            Producer(
+                job: "web-assets", files: [.init(path: "assets.tar", size: 24_000), .init(path: "manifest.json", size: 900)],
+                duration: 9 * 60, outcome: { index, count in index == count - 1 ? .hashMismatch : .success },
+                story: "a file changed after it was sealed: nothing promoted, current_version kept"),
+            Producer(
+                job: "mail-archive", files: [.init(path: "mailboxes.tar.zst", size: 31_000)],
+                duration: 25 * 60,
+                outcome: { index, count in
+                    switch index {
+                    case count - 1: .failed("mailbox export failed: disk quota exceeded on /var/backups")
+                    case count - 10: .failed("dovecot was restarting; export aborted")
+                    default: .success
+                    }
+                },
+                story: "the producer reported a failure (its message is on the dashboard)"),
+            Producer(
+                job: "ldap-config", files: [.init(path: "slapcat.ldif", size: 4_200)],
+                duration: 4 * 60, outcome: { index, count in index >= count - 3 ? .missing : .success },
+                story: "the producer stopped three days ago: MISSING runs"),
+            Producer(
+                job: "reports-weekly", files: [.init(path: "reports.zip", size: 11_000)],
+                duration: 40 * 60, outcome: { _, _ in .success },
+                story: "weekly, verify: none (sizes are checked, hashes are not)"),
         ]
     }
 

@@ -16,8 +16,10 @@ extension AlertRoute.Channel: Codable {
         guard keys.count == 1, let key = container.allKeys.first, let kind = ChannelRegistry.kind(named: key.stringValue) else {
             let known = Self.kinds.map { "\"\($0)\"" }.joined(separator: ", ")
             let found = keys.isEmpty ? "none" : keys.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "a channel has exactly one key of \(known); found \(found)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a channel has exactly one key of \(known); found \(found)"))
         }
         self = try kind.decodeChannel(from: container, forKey: key)
     }

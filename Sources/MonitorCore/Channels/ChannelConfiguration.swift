@@ -34,15 +34,19 @@ protocol ChannelConfiguration: Sendable, Hashable, Codable {
     ///   - what: the mapping in messages, e.g. `email of alert route "ops"`.
     ///   - route: the route in messages, e.g. `alert route "ops"`.
     ///   - location: where the channel's key is written, for problems of the mapping as a whole.
-    static func decode(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
-                       with decoder: ConfigDecoder) -> Self?
+    static func decode(
+        _ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
+        with decoder: ConfigDecoder
+    ) -> Self?
 }
 
 extension ChannelConfiguration {
     /// ``decode(_:in:what:route:at:with:)`` as a route's channel, for callers that hold the kind
     /// as `any ChannelConfiguration.Type` (the registry).
-    static func decodeChannel(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
-                              with decoder: ConfigDecoder) -> AlertRoute.Channel? {
+    static func decodeChannel(
+        _ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
+        with decoder: ConfigDecoder
+    ) -> AlertRoute.Channel? {
         decode(node, in: document, what: what, route: route, at: location, with: decoder)?.channel
     }
 

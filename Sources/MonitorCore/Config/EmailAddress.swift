@@ -52,7 +52,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         guard parts.count == 2 else {
             return parts.count < 2 ? "expected local-part@domain, e.g. ops@example.com" : "more than one \"@\""
         }
-        let local = parts[0], domain = parts[1]
+        let local = parts[0]
+        let domain = parts[1]
         guard !local.isEmpty else { return "nothing before \"@\"" }
         guard local.count <= 64 else { return "the part before \"@\" is longer than 64 characters" }
         guard local.allSatisfy(localCharacters.contains) else { return "the part before \"@\" has a character that is not allowed" }
@@ -63,8 +64,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         for label in labels {
             guard !label.isEmpty, label.count <= 63,
-                  label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
-                  !label.hasPrefix("-"), !label.hasSuffix("-")
+                label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
+                !label.hasPrefix("-"), !label.hasSuffix("-")
             else { return "\"\(domain)\" is not a valid domain name" }
         }
         return nil

@@ -43,7 +43,8 @@ public enum Name {
 public enum EnvironmentVariableName {
     public static func isValid(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first.isASCII,
-              first == "_" || (first.properties.isAlphabetic) else { return false }
+            first == "_" || (first.properties.isAlphabetic)
+        else { return false }
         return text.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
     }
 }

@@ -50,23 +50,30 @@ public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     public init(parsing text: String) throws(ListenAddressParseError) {
-        let hostPart: Substring, portPart: Substring
+        let hostPart: Substring
+        let portPart: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw .init("invalid listen address \"\(text)\": missing \"]\" after the IPv6 address") }
+            guard let close = text.firstIndex(of: "]") else {
+                throw .init("invalid listen address \"\(text)\": missing \"]\" after the IPv6 address")
+            }
             hostPart = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
             guard rest.hasPrefix(":") else { throw .init("invalid listen address \"\(text)\": expected \":PORT\" after \"]\"") }
             portPart = rest.dropFirst()
         } else {
             guard let colon = text.lastIndex(of: ":") else {
-                let example = !text.isEmpty && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-".contains($0)) }) ? "\(text):8080" : "127.0.0.1:8080"
+                let example =
+                    !text.isEmpty && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-".contains($0)) })
+                    ? "\(text):8080" : "127.0.0.1:8080"
                 throw .init("invalid listen address \"\(text)\": expected HOST:PORT, e.g. \(example)")
             }
             hostPart = text[..<colon]
             portPart = text[text.index(after: colon)...]
             if hostPart.contains(":") { throw .init("invalid listen address \"\(text)\": write IPv6 hosts in brackets, e.g. [::1]:8080") }
         }
-        guard !hostPart.isEmpty else { throw .init("invalid listen address \"\(text)\": the host is missing (e.g. 127.0.0.1:8080, or 0.0.0.0:8080 for every interface)") }
+        guard !hostPart.isEmpty else {
+            throw .init("invalid listen address \"\(text)\": the host is missing (e.g. 127.0.0.1:8080, or 0.0.0.0:8080 for every interface)")
+        }
         guard hostPart.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }) else {
             throw .init("invalid listen address \"\(text)\": \"\(hostPart)\" is not a host name or IP address")
         }

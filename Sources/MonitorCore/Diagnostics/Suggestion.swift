@@ -20,7 +20,8 @@ public enum Suggestion {
 
     /// Levenshtein distance, with a transposition counted as one edit (Damerau, optimal string alignment).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -10,23 +10,33 @@ extension ConfigDecoder {
     func decodeDestination(_ declaration: Declaration) -> Located<Destination>? {
         let what = "destination \"\(declaration.name)\""
         let document = declaration.document
-        guard let entries = reader.mapping(declaration.value, in: document, what: what,
-                                           allowed: DestinationDecoding.keys, elsewhere: DestinationDecoding.hints),
-              reader.require(["path"], in: entries, what: what, at: declaration.location)
+        guard
+            let entries = reader.mapping(
+                declaration.value, in: document, what: what,
+                allowed: DestinationDecoding.keys, elsewhere: DestinationDecoding.hints),
+            reader.require(["path"], in: entries, what: what, at: declaration.location)
         else { return nil }
         var destination = Destination(name: declaration.name, path: "")
         var valid = true
-        if let node = entries["path"], let path = reader.string(node, in: document, what: "path of \(what)", expected: "a folder path such as /srv/backups") {
+        if let node = entries["path"],
+            let path = reader.string(node, in: document, what: "path of \(what)", expected: "a folder path such as /srv/backups")
+        {
             destination.path = resolve(path, declaredIn: document)
             reader.refer(to: .directory(path: destination.path, purpose: "path of \(what)", location: document.location(of: node)))
-        } else { valid = false }
+        } else {
+            valid = false
+        }
         if let node = entries["keep_versions"] {
             if let keep = reader.integer(node, in: document, what: "keep_versions of \(what)") {
-                if keep >= 1 { destination.keepVersions = keep } else {
+                if keep >= 1 {
+                    destination.keepVersions = keep
+                } else {
                     reader.error("keep_versions of \(what) must be at least 1 (the current version), found \(keep)", at: document.location(of: node))
                     valid = false
                 }
-            } else { valid = false }
+            } else {
+                valid = false
+            }
         }
         return valid ? Located(destination, at: declaration.location) : nil
     }

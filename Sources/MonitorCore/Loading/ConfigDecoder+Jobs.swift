@@ -16,7 +16,9 @@ enum JobDecoding {
     static func isLabelName(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, bytes.count <= 63, first == UInt8(ascii: "_") || isLetter(first) else { return false }
-        return bytes.allSatisfy { isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
@@ -32,8 +34,11 @@ extension ConfigDecoder {
     func decodeJob(_ declaration: Declaration, defaultTimezone: String, destinations: Declared, routes: Declared) -> Located<Job>? {
         let what = "job \"\(declaration.name)\""
         let document = declaration.document
-        guard let entries = reader.mapping(declaration.value, in: document, what: what, allowed: JobDecoding.keys,
-                                           elsewhere: JobDecoding.hints) else { return nil }
+        guard
+            let entries = reader.mapping(
+                declaration.value, in: document, what: what, allowed: JobDecoding.keys,
+                elsewhere: JobDecoding.hints)
+        else { return nil }
         var valid = reader.require(JobDecoding.required, in: entries, what: what, at: declaration.location)
 
         var destination: String?
@@ -56,21 +61,29 @@ extension ConfigDecoder {
         return Located(job, at: declaration.location)
     }
 
-    private func optionalJobFields(_ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
-                                   defaultTimezone: String, routes: Declared) -> Bool {
+    private func optionalJobFields(
+        _ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
+        defaultTimezone: String, routes: Declared
+    ) -> Bool {
         var scratch = Job(name: "", destination: "", schedule: try! CronSchedule(parsing: "@daily"), window: TimeSpan(seconds: 1))
         return optionalJobFields(entries, in: document, what: what, defaultTimezone: defaultTimezone, routes: routes, into: &scratch)
     }
 
-    private func optionalJobFields(_ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
-                                   defaultTimezone: String, routes: Declared, into job: inout Job) -> Bool {
+    private func optionalJobFields(
+        _ entries: NodeReader.Entries, in document: YAMLDocument, what: String,
+        defaultTimezone: String, routes: Declared, into job: inout Job
+    ) -> Bool {
         var valid = true
         job.timezone = defaultTimezone
         if let node = entries["timezone"] {
             if let zone = timezone(node, in: document, what: "timezone of \(what)") { job.timezone = zone } else { valid = false }
         }
         if let node = entries["verify"] {
-            if let verify = reader.choice(node, in: document, what: "verify of \(what)", as: Verification.self) { job.verify = verify } else { valid = false }
+            if let verify = reader.choice(node, in: document, what: "verify of \(what)", as: Verification.self) {
+                job.verify = verify
+            } else {
+                valid = false
+            }
         }
         if let node = entries["routes"] {
             if let list = reader.sequence(node, in: document, what: "routes of \(what)", example: "[ops-email, chat]") {
@@ -86,7 +99,9 @@ extension ConfigDecoder {
                         job.routes.append(name)
                     }
                 }
-            } else { valid = false }
+            } else {
+                valid = false
+            }
         }
         if let node = entries["labels"] {
             if let labels = decodeLabels(node, in: document, what: "labels of \(what)") { job.labels = labels } else { valid = false }
@@ -108,7 +123,8 @@ extension ConfigDecoder {
             guard declared.complete, !declared.names.contains(where: { Name.problem(with: $0) != nil && Name.suggestion(for: $0) == name })
             else { return nil }
             let names = declared.names.sorted()
-            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" }
+            let hint =
+                Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" }
                 ?? (name.contains("/") ? "; name one declared under \"\(kind == "destination" ? "destinations" : "alert_routes"):\", not a path" : "")
                 + (names.isEmpty ? "; no \(kind) is declared" : "; declared: \(names.joined(separator: ", "))")
             reader.error("\(what) names \(kind) \"\(name)\", which is not declared\(hint)", at: document.location(of: node))
@@ -118,7 +134,9 @@ extension ConfigDecoder {
     }
 
     private func schedule(_ node: Node, in document: YAMLDocument, what: String) -> CronSchedule? {
-        guard let text = reader.string(node, in: document, what: what, expected: "a cron expression such as \"0 2 * * *\" or @daily") else { return nil }
+        guard let text = reader.string(node, in: document, what: what, expected: "a cron expression such as \"0 2 * * *\" or @daily") else {
+            return nil
+        }
         do {
             return try CronSchedule.memoized(parsing: text)
         } catch {
@@ -140,25 +158,33 @@ extension ConfigDecoder {
                 valid = false
                 continue
             }
-            if document.unreadableKeys.contains(key.string) { valid = false; continue }
+            if document.unreadableKeys.contains(key.string) {
+                valid = false
+                continue
+            }
             if let repeated = document.repeatedKeys[key.string] {
-                reader.error("label \"\(repeated.key)\" is set twice in \(what); the first is at \(repeated.firstLocation)", at: document.location(of: keyNode))
+                reader.error(
+                    "label \"\(repeated.key)\" is set twice in \(what); the first is at \(repeated.firstLocation)", at: document.location(of: keyNode)
+                )
                 valid = false
                 continue
             }
             if !JobDecoding.isLabelName(key.string) {
-                reader.error("invalid label name \"\(key.string)\" in \(what): use letters, digits, \"_\", \".\" and \"-\", starting with a letter or \"_\"",
-                             at: document.location(of: keyNode))
+                reader.error(
+                    "invalid label name \"\(key.string)\" in \(what): use letters, digits, \"_\", \".\" and \"-\", starting with a letter or \"_\"",
+                    at: document.location(of: keyNode))
                 valid = false
             }
             guard case .scalar(let value) = valueNode else {
-                reader.error("label \"\(key.string)\" in \(what) must be a single value, found \(reader.describe(valueNode))",
-                             at: document.location(of: valueNode))
+                reader.error(
+                    "label \"\(key.string)\" in \(what) must be a single value, found \(reader.describe(valueNode))",
+                    at: document.location(of: valueNode))
                 valid = false
                 continue
             }
             if reader.isNull(value) {
-                reader.error("label \"\(key.string)\" in \(what) has no value; write \(key.string): VALUE, or remove it", at: document.location(of: keyNode))
+                reader.error(
+                    "label \"\(key.string)\" in \(what) has no value; write \(key.string): VALUE, or remove it", at: document.location(of: keyNode))
                 valid = false
                 continue
             }

@@ -12,10 +12,11 @@ extension ConfigDecoder {
         for (inner, innerPath) in zip(destinations, components) {
             for (outer, outerPath) in zip(destinations, components)
             where outerPath.count < innerPath.count && innerPath.starts(with: outerPath) {
-                reader.error("destination \"\(inner.value.name)\" (\(inner.value.path)) is inside destination \"\(outer.value.name)\" "
-                    + "(\(outer.value.path)); monitor writes each job's "
-                    + "versions/ and current_version under its destination, so the two would write into each other's job folders — "
-                    + "give each destination a folder of its own", at: inner.location)
+                reader.error(
+                    "destination \"\(inner.value.name)\" (\(inner.value.path)) is inside destination \"\(outer.value.name)\" "
+                        + "(\(outer.value.path)); monitor writes each job's "
+                        + "versions/ and current_version under its destination, so the two would write into each other's job folders — "
+                        + "give each destination a folder of its own", at: inner.location)
                 break
             }
         }

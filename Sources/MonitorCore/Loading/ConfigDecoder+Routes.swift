@@ -32,8 +32,11 @@ extension ConfigDecoder {
     func decodeRoute(_ declaration: Declaration) -> Located<AlertRoute>? {
         let what = "alert route \"\(declaration.name)\""
         let document = declaration.document
-        guard let entries = reader.mapping(declaration.value, in: document, what: what, allowed: RouteDecoding.keys,
-                                           elsewhere: RouteDecoding.hints) else { return nil }
+        guard
+            let entries = reader.mapping(
+                declaration.value, in: document, what: what, allowed: RouteDecoding.keys,
+                elsewhere: RouteDecoding.hints)
+        else { return nil }
         var valid = true
         let channel = decodeChannel(entries, in: document, route: what, declaredAt: declaration.location)
         var verdicts = Verdict.problems
@@ -54,8 +57,10 @@ extension ConfigDecoder {
     }
 
     /// The one channel key of a route, found through ``ChannelRegistry`` and read by its kind.
-    private func decodeChannel(_ entries: NodeReader.Entries, in document: YAMLDocument, route: String,
-                               declaredAt location: SourceLocation) -> AlertRoute.Channel? {
+    private func decodeChannel(
+        _ entries: NodeReader.Entries, in document: YAMLDocument, route: String,
+        declaredAt location: SourceLocation
+    ) -> AlertRoute.Channel? {
         let present = ChannelRegistry.all.filter { entries[$0.kind] != nil }
         guard let found = present.first, let node = entries[found.kind], let keyLocation = entries.keyLocation(found.kind) else {
             let keys = AlertRoute.Channel.kinds.map { "\($0):" }
@@ -64,8 +69,9 @@ extension ConfigDecoder {
         }
         guard present.count == 1 else {
             let names = NodeReader.alternatives(present.map { $0.kind }, joiner: "and")
-            reader.error("\(route) has \(present.count == 2 ? "both " : "")\(names); declare one route per channel",
-                         at: entries.keyLocation(present[1].kind)!)
+            reader.error(
+                "\(route) has \(present.count == 2 ? "both " : "")\(names); declare one route per channel",
+                at: entries.keyLocation(present[1].kind)!)
             return nil
         }
         return found.decodeChannel(node, in: document, what: "\(found.kind) of \(route)", route: route, at: keyLocation, with: self)
@@ -75,18 +81,25 @@ extension ConfigDecoder {
         guard let items = reader.sequence(node, in: document, what: what, example: "[FAILED, MISSING]") else { return nil }
         let allowed = Verdict.problems.map(\.rawValue)
         guard !items.isEmpty else {
-            reader.error("\(what) is empty, so the route would never be used; list some of \(NodeReader.alternatives(allowed)) or remove the route",
-                         at: document.location(of: node))
+            reader.error(
+                "\(what) is empty, so the route would never be used; list some of \(NodeReader.alternatives(allowed)) or remove the route",
+                at: document.location(of: node))
             return nil
         }
         var verdicts: [Verdict] = []
         var valid = true
         for item in items {
-            guard let text = reader.string(item, in: document, what: what, expected: NodeReader.alternatives(allowed)) else { valid = false; continue }
+            guard let text = reader.string(item, in: document, what: what, expected: NodeReader.alternatives(allowed)) else {
+                valid = false
+                continue
+            }
             guard let verdict = Verdict(rawValue: text), verdict.isProblem else {
-                let extra = text == "RESOLVED" ? "; RESOLVED is sent when send_resolved is true" :
-                    text == "REMINDER" ? "; reminders are sent when repeat_interval is set" :
-                    Suggestion.didYouMean(text.uppercased() == text ? text : text.uppercased(), in: allowed)
+                let extra =
+                    text == "RESOLVED"
+                    ? "; RESOLVED is sent when send_resolved is true"
+                    : text == "REMINDER"
+                        ? "; reminders are sent when repeat_interval is set"
+                        : Suggestion.didYouMean(text.uppercased() == text ? text : text.uppercased(), in: allowed)
                 reader.error("\(what) lists \"\(text)\"; routes receive \(NodeReader.alternatives(allowed))\(extra)", at: document.location(of: item))
                 valid = false
                 continue

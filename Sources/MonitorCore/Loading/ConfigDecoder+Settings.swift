@@ -20,42 +20,66 @@ extension ConfigDecoder {
             guard let declaration = entries[key] else { return }
             if let value = decode(declaration.value, declaration.document) { apply(value) } else { valid = false }
         }
-        read("state", { node, document in
-            reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map { resolve($0, declaredIn: document) }
-        }) { settings.state = $0 }
-        read("scan_interval", { (node: Node, document: YAMLDocument) -> TimeSpan? in
-            guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
-            guard span >= SettingsDecoding.minimumScanInterval else {
-                reader.error("settings.scan_interval must be at least \(SettingsDecoding.minimumScanInterval), found \(span)", at: document.location(of: node))
-                return nil
+        read(
+            "state",
+            { node, document in
+                reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map {
+                    resolve($0, declaredIn: document)
+                }
             }
-            return span
-        }) { settings.scanInterval = $0 }
+        ) { settings.state = $0 }
+        read(
+            "scan_interval",
+            { (node: Node, document: YAMLDocument) -> TimeSpan? in
+                guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
+                guard span >= SettingsDecoding.minimumScanInterval else {
+                    reader.error(
+                        "settings.scan_interval must be at least \(SettingsDecoding.minimumScanInterval), found \(span)",
+                        at: document.location(of: node))
+                    return nil
+                }
+                return span
+            }
+        ) { settings.scanInterval = $0 }
         read("timezone", { node, document in timezone(node, in: document, what: "settings.timezone") }) { settings.timezone = $0 }
-        read("listen", { (node: Node, document: YAMLDocument) -> ListenAddress? in
-            guard let text = reader.string(node, in: document, what: "settings.listen", expected: "an address such as 127.0.0.1:8080") else { return nil }
-            do { return try ListenAddress(parsing: text) } catch let error as ListenAddressParseError {
-                reader.error("settings.listen: \(error.message)", at: document.location(of: node))
-                return nil
-            } catch {
-                return nil
+        read(
+            "listen",
+            { (node: Node, document: YAMLDocument) -> ListenAddress? in
+                guard let text = reader.string(node, in: document, what: "settings.listen", expected: "an address such as 127.0.0.1:8080") else {
+                    return nil
+                }
+                do { return try ListenAddress(parsing: text) } catch let error as ListenAddressParseError {
+                    reader.error("settings.listen: \(error.message)", at: document.location(of: node))
+                    return nil
+                } catch {
+                    return nil
+                }
             }
-        }) { settings.listen = $0 }
-        read("public_url", { node, document in
-            webURL(node, in: document, what: "settings.public_url")
-        }) { settings.publicURL = $0 }
-        read("api_token_env", { node, document in
-            reader.environmentVariable(node, in: document, what: "settings.api_token_env", purpose: "the API token")
-        }) { settings.apiTokenEnv = $0 }
+        ) { settings.listen = $0 }
+        read(
+            "public_url",
+            { node, document in
+                webURL(node, in: document, what: "settings.public_url")
+            }
+        ) { settings.publicURL = $0 }
+        read(
+            "api_token_env",
+            { node, document in
+                reader.environmentVariable(node, in: document, what: "settings.api_token_env", purpose: "the API token")
+            }
+        ) { settings.apiTokenEnv = $0 }
         return valid ? settings : nil
     }
 
     /// An IANA timezone name known to this system, with a suggestion when it is misspelt.
     func timezone(_ node: Node, in document: YAMLDocument, what: String) -> String? {
-        guard let name = reader.string(node, in: document, what: what, expected: "an IANA timezone name such as Europe/Paris or UTC") else { return nil }
+        guard let name = reader.string(node, in: document, what: what, expected: "an IANA timezone name such as Europe/Paris or UTC") else {
+            return nil
+        }
         if TimeZoneNames.isKnown(name) { return name }
-        reader.error("\(what): unknown timezone \"\(name)\"; use an IANA name such as Europe/Paris or UTC\(TimeZoneNames.hint(for: name))",
-                     at: document.location(of: node))
+        reader.error(
+            "\(what): unknown timezone \"\(name)\"; use an IANA name such as Europe/Paris or UTC\(TimeZoneNames.hint(for: name))",
+            at: document.location(of: node))
         return nil
     }
 
@@ -63,7 +87,7 @@ extension ConfigDecoder {
     func webURL(_ node: Node, in document: YAMLDocument, what: String) -> String? {
         guard let text = reader.string(node, in: document, what: what, expected: "an http:// or https:// URL") else { return nil }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else {
             let fix = text.contains("://") ? "" : "; write https://\(text)"
             reader.error("\(what) must be an http:// or https:// URL, found \"\(text)\"\(fix)", at: document.location(of: node))
@@ -88,7 +112,8 @@ enum TimeZoneNames {
             let zone = "Etc/GMT\(match.1 == "+" ? "-" : "+")\(hours)"
             if isKnown(zone) { return " (a fixed offset is written \"\(zone)\", sign reversed; a city name also follows daylight saving)" }
         }
-        if name.count <= 5, name.allSatisfy(\.isUppercase), let zone = TimeZone(abbreviation: name)?.identifier, isKnown(zone), !zone.hasPrefix("GMT") {
+        if name.count <= 5, name.allSatisfy(\.isUppercase), let zone = TimeZone(abbreviation: name)?.identifier, isKnown(zone), !zone.hasPrefix("GMT")
+        {
             return " (abbreviations are ambiguous; did you mean \"\(zone)\"?)"
         }
         return ""

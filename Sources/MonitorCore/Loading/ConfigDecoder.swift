@@ -43,9 +43,10 @@ struct ConfigDecoder {
         checkNesting(destinations)
         let routes = sections.routes.compactMap(decodeRoute)
         let jobs = sections.jobs.compactMap {
-            decodeJob($0, defaultTimezone: settings?.timezone ?? Settings.defaultTimezone,
-                      destinations: Declared(names: destinationNames, complete: !sections.incomplete.contains("destinations")),
-                      routes: Declared(names: routeNames, complete: !sections.incomplete.contains("alert_routes")))
+            decodeJob(
+                $0, defaultTimezone: settings?.timezone ?? Settings.defaultTimezone,
+                destinations: Declared(names: destinationNames, complete: !sections.incomplete.contains("destinations")),
+                routes: Declared(names: routeNames, complete: !sections.incomplete.contains("alert_routes")))
         }
         guard let settings, !reader.diagnostics.hasErrors else { return nil }
         return Configuration(settings: settings, destinations: destinations, routes: routes, jobs: jobs, files: files)
@@ -57,12 +58,15 @@ struct ConfigDecoder {
         var sections = Sections()
         for document in documents {
             guard let root = document.root else {
-                reader.error("the file is empty; a configuration file starts with \"version: \(Self.supportedVersion)\"",
-                             at: SourceLocation(file: document.file, line: 1, column: 1))
+                reader.error(
+                    "the file is empty; a configuration file starts with \"version: \(Self.supportedVersion)\"",
+                    at: SourceLocation(file: document.file, line: 1, column: 1))
                 continue
             }
-            guard let entries = reader.mapping(root, in: document, what: "the top level", allowed: Self.topLevelKeys,
-                                               elsewhere: Self.topLevelHints)
+            guard
+                let entries = reader.mapping(
+                    root, in: document, what: "the top level", allowed: Self.topLevelKeys,
+                    elsewhere: Self.topLevelHints)
             else {
                 sections.incomplete.formUnion(Self.topLevelKeys)
                 continue
@@ -70,9 +74,11 @@ struct ConfigDecoder {
             checkVersion(entries, in: document)
             sections.incomplete.formUnion(entries.repeated.union(entries.suggested))
             // Like the other sections, "settings:" with nothing under it is allowed and means the defaults.
-            if let node = entries["settings"], !Self.isEmptySection(node), let settings = reader.mapping(
-                node, in: document, what: "settings", allowed: SettingsDecoding.keys, elsewhere: SettingsDecoding.hints,
-                instead: SettingsDecoding.instead) {
+            if let node = entries["settings"], !Self.isEmptySection(node),
+                let settings = reader.mapping(
+                    node, in: document, what: "settings", allowed: SettingsDecoding.keys, elsewhere: SettingsDecoding.hints,
+                    instead: SettingsDecoding.instead)
+            {
                 for key in settings.order {
                     let declaration = Declaration(name: key, key: settings.values[key]!.key, value: settings[key]!, document: document)
                     if let first = sections.settings[key] {
@@ -82,10 +88,12 @@ struct ConfigDecoder {
                     }
                 }
             }
-            sections.destinations += named(entries, "destinations", in: document, kind: "destination",
-                                           existing: sections.destinations, incomplete: &sections.incomplete)
-            sections.routes += named(entries, "alert_routes", in: document, kind: "alert route",
-                                     existing: sections.routes, incomplete: &sections.incomplete)
+            sections.destinations += named(
+                entries, "destinations", in: document, kind: "destination",
+                existing: sections.destinations, incomplete: &sections.incomplete)
+            sections.routes += named(
+                entries, "alert_routes", in: document, kind: "alert route",
+                existing: sections.routes, incomplete: &sections.incomplete)
             sections.jobs += named(entries, "jobs", in: document, kind: "job", existing: sections.jobs, incomplete: &sections.incomplete)
         }
         return sections
@@ -102,25 +110,30 @@ struct ConfigDecoder {
 
     private func checkVersion(_ entries: NodeReader.Entries, in document: YAMLDocument) {
         guard let node = entries["version"] else {
-            reader.error("missing \"version: \(Self.supportedVersion)\" at the top of the file",
-                         at: SourceLocation(file: document.file, line: 1, column: 1))
+            reader.error(
+                "missing \"version: \(Self.supportedVersion)\" at the top of the file",
+                at: SourceLocation(file: document.file, line: 1, column: 1))
             return
         }
         guard let version = reader.integer(node, in: document, what: "version") else { return }
         if version != Self.supportedVersion {
-            reader.error("unsupported version \(version): this monitor reads version \(Self.supportedVersion) only; write \"version: \(Self.supportedVersion)\" or use a newer monitor",
-                         at: document.location(of: node))
+            reader.error(
+                "unsupported version \(version): this monitor reads version \(Self.supportedVersion) only; write \"version: \(Self.supportedVersion)\" or use a newer monitor",
+                at: document.location(of: node))
         }
     }
 
     /// The entries of a `NAME: {...}` section, with name rules and repeats checked.
-    private func named(_ entries: NodeReader.Entries, _ section: String, in document: YAMLDocument, kind: String,
-                       existing: [Declaration], incomplete: inout Set<String>) -> [Declaration] {
+    private func named(
+        _ entries: NodeReader.Entries, _ section: String, in document: YAMLDocument, kind: String,
+        existing: [Declaration], incomplete: inout Set<String>
+    ) -> [Declaration] {
         guard let node = entries[section] else { return [] }
         if Self.isEmptySection(node) { return [] }
         guard case .mapping(let mapping) = node else {
-            reader.error("\(section) must map each \(kind) name to its keys (\"NAME:\" with its keys indented below), found \(reader.describe(node))",
-                         at: document.location(of: node))
+            reader.error(
+                "\(section) must map each \(kind) name to its keys (\"NAME:\" with its keys indented below), found \(reader.describe(node))",
+                at: document.location(of: node))
             incomplete.insert(section)
             return []
         }
@@ -141,7 +154,8 @@ struct ConfigDecoder {
             let name = scalar.string
             if let problem = Name.problem(with: name) {
                 let fix = Name.suggestion(for: name).map { "; try \"\($0)\"" } ?? ""
-                reader.error("invalid \(kind) name \"\(name)\": \(problem)\(fix) (names become folder names and URL segments: \(Name.pattern))", at: location)
+                reader.error(
+                    "invalid \(kind) name \"\(name)\": \(problem)\(fix) (names become folder names and URL segments: \(Name.pattern))", at: location)
             }
             if let first = declared[name] {
                 reader.error("\(kind) \"\(name)\" is declared twice; the first is at \(first)", at: location)

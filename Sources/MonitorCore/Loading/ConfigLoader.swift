@@ -33,7 +33,8 @@ public struct ConfigLoader: Sendable {
     public func load(path: String) -> LoadResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute(path), isDirectory: &isDirectory) else {
-            return failure("cannot read the configuration: \"\(path)\" does not exist (give --config PATH or set \(Self.pathEnvironmentVariable))", file: path)
+            return failure(
+                "cannot read the configuration: \"\(path)\" does not exist (give --config PATH or set \(Self.pathEnvironmentVariable))", file: path)
         }
         var files: [String]
         let stateFolder: String
@@ -83,8 +84,9 @@ public struct ConfigLoader: Sendable {
 
         let reader = NodeReader()
         let decoder = ConfigDecoder(reader: reader, folderOf: { (absolute($0) as NSString).deletingLastPathComponent })
-        let configuration = decoder.decode(documents, files: files, defaultStateFolder: stateFolder,
-                                           complete: documents.count == files.count)
+        let configuration = decoder.decode(
+            documents, files: files, defaultStateFolder: stateFolder,
+            complete: documents.count == files.count)
         diagnostics += reader.diagnostics
         diagnostics.sort()
         return LoadResult(

@@ -20,12 +20,14 @@ public struct HostChecks: Sendable {
             case .environmentVariable(let name, let purpose, let location):
                 guard (environment[name] ?? "").isEmpty else { return nil }
                 let state = environment[name] == nil ? "is not set" : "is empty"
-                return Diagnostic(strict ? .error : .warning,
-                                  "environment variable \(name) \(state) here; it holds \(purpose), so set it in the environment of `monitor run`", at: location)
+                return Diagnostic(
+                    strict ? .error : .warning,
+                    "environment variable \(name) \(state) here; it holds \(purpose), so set it in the environment of `monitor run`", at: location)
             case .directory(let path, let purpose, let location):
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                    return .warning("folder \(path) does not exist here (\(purpose)); create it or mount the storage before `monitor run`", at: location)
+                    return .warning(
+                        "folder \(path) does not exist here (\(purpose)); create it or mount the storage before `monitor run`", at: location)
                 }
                 return isDirectory.boolValue ? nil : .warning("\(path) is a file, not a folder (\(purpose))", at: location)
             case .file(let path, let purpose, let location):

@@ -118,8 +118,9 @@ struct MappingKeyScan {
                 depthInsideSkippedKey -= 1
                 // The end of a key that is not text: its range closes here.
                 if depthInsideSkippedKey == 0, let last = replacements.indices.last {
-                    replacements[last] = Replacement(range: replacements[last].range.lowerBound..<Int(event.end_mark.index),
-                                                     reason: .notText)
+                    replacements[last] = Replacement(
+                        range: replacements[last].range.lowerBound..<Int(event.end_mark.index),
+                        reason: .notText)
                 }
             } else {
                 _ = frames.popLast()
@@ -143,8 +144,10 @@ struct MappingKeyScan {
         let location = self.location(event.start_mark)
         let last = frames.count - 1
         if let first = frames[last].keys[key] {
-            replacements.append(Replacement(range: Int(event.start_mark.index)..<Int(event.end_mark.index),
-                                            reason: .repeated(key: key, firstLocation: first)))
+            replacements.append(
+                Replacement(
+                    range: Int(event.start_mark.index)..<Int(event.end_mark.index),
+                    reason: .repeated(key: key, firstLocation: first)))
         } else {
             frames[last].keys[key] = location
         }

@@ -52,8 +52,10 @@ final class NodeReader {
     ///   - what: how the operator calls this mapping in messages, e.g. `job "db"`.
     ///   - elsewhere: keys that belong to a neighbouring mapping, with where they go, for a better hint.
     ///   - instead: keys operators write by mistake, with what to write instead.
-    func mapping(_ node: Node, in document: YAMLDocument, what: String, allowed: [String], elsewhere: [String: String] = [:],
-                 instead: [String: String] = [:]) -> Entries? {
+    func mapping(
+        _ node: Node, in document: YAMLDocument, what: String, allowed: [String], elsewhere: [String: String] = [:],
+        instead: [String: String] = [:]
+    ) -> Entries? {
         guard case .mapping(let mapping) = node else {
             if case .scalar(let scalar) = node, isNull(scalar) {
                 error("\(what) is empty; write its keys (key: value lines) indented below it", at: document.location(of: node))
@@ -141,7 +143,7 @@ final class NodeReader {
 
     func boolean(_ node: Node, in document: YAMLDocument, what: String) -> Bool? {
         guard case .scalar(let scalar) = node, scalar.style == .plain,
-              let value = ["true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false][scalar.string]
+            let value = ["true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false][scalar.string]
         else {
             error("\(what) must be true or false, found \(describe(node))\(quotedHint(node, Bool.self))", at: document.location(of: node))
             return nil
@@ -158,15 +160,18 @@ final class NodeReader {
     /// One of a fixed set of words, with a suggestion when it is close to one.
     ///
     /// - Parameter aliases: words operators write for one of the options, with the hint to show.
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, in document: YAMLDocument, what: String, as type: T.Type,
-                                                    aliases: [String: String] = [:]) -> T?
+    func choice<T: RawRepresentable & CaseIterable>(
+        _ node: Node, in document: YAMLDocument, what: String, as type: T.Type,
+        aliases: [String: String] = [:]
+    ) -> T?
     where T.RawValue == String {
         let options = T.allCases.map(\.rawValue)
         guard let text = string(node, in: document, what: what, expected: Self.alternatives(options)) else { return nil }
         if let value = T(rawValue: text) { return value }
         let hint = aliases[text.lowercased()].map { " (\($0))" } ?? Suggestion.didYouMean(text, in: options)
-        error("\(what) must be \(Self.alternatives(options)), found \"\(text)\"\(hint)",
-              at: document.location(of: node))
+        error(
+            "\(what) must be \(Self.alternatives(options)), found \"\(text)\"\(hint)",
+            at: document.location(of: node))
         return nil
     }
 
@@ -209,11 +214,15 @@ final class NodeReader {
         guard EnvironmentVariableName.isValid(name) else {
             let unprefixed = String(name.drop { $0 == "$" || $0 == "{" }.prefix { $0 != "}" })
             let conventional = name.uppercased().replacingOccurrences(of: "-", with: "_")
-            let hint = name.hasPrefix("$") && EnvironmentVariableName.isValid(unprefixed) ? "write the name without \"$\": \(unprefixed)"
-                : !name.contains("://") && EnvironmentVariableName.isValid(conventional) ? "did you mean \"\(conventional)\"?"
-                : "the secret itself never goes in YAML"
-            error("\(what) must name an environment variable (letters, digits and \"_\", not starting with a digit), found \"\(name)\"; \(hint)",
-                  at: document.location(of: node))
+            let hint =
+                name.hasPrefix("$") && EnvironmentVariableName.isValid(unprefixed)
+                ? "write the name without \"$\": \(unprefixed)"
+                : !name.contains("://") && EnvironmentVariableName.isValid(conventional)
+                    ? "did you mean \"\(conventional)\"?"
+                    : "the secret itself never goes in YAML"
+            error(
+                "\(what) must name an environment variable (letters, digits and \"_\", not starting with a digit), found \"\(name)\"; \(hint)",
+                at: document.location(of: node))
             return nil
         }
         refer(to: .environmentVariable(name: name, purpose: purpose, location: document.location(of: node)))

@@ -23,48 +23,59 @@ extension YAMLDocument {
 
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let opened = context.map { "line \($0.mark.line), column \($0.mark.column)" } ?? ""
             if character(at: mark) == "\t" {
                 return .error("invalid YAML: a tab character; YAML indents with spaces only", at: at(mark))
             }
             if let context, context.text == "while scanning a quoted scalar" {
-                return .error("invalid YAML: this quoted text is never closed; add the closing quote",
-                              at: at(context.mark))
+                return .error(
+                    "invalid YAML: this quoted text is never closed; add the closing quote",
+                    at: at(context.mark))
             }
             if let context, problem.hasPrefix("did not find expected ',' or"), context.text.hasPrefix("while parsing a flow") {
                 let kind = context.text.hasSuffix("sequence") ? "list" : "mapping"
                 let close = context.text.hasSuffix("sequence") ? "]" : "}"
-                return .error("invalid YAML: this \(kind) is never closed with \"\(close)\", or an item lacks the \",\" before it",
-                              at: at(context.mark))
+                return .error(
+                    "invalid YAML: this \(kind) is never closed with \"\(close)\", or an item lacks the \",\" before it",
+                    at: at(context.mark))
             }
             if problem == "did not find expected key", let context, context.text == "while parsing a block mapping" {
                 if startsItsLine(mark) {
-                    return .error("invalid YAML: this line is not indented like the keys of the mapping at \(opened); align it with them",
-                                  at: at(mark))
+                    return .error(
+                        "invalid YAML: this line is not indented like the keys of the mapping at \(opened); align it with them",
+                        at: at(mark))
                 }
                 let found = character(at: mark).map { "\"\($0)\"" } ?? "text"
                 return .error("invalid YAML: unexpected \(found) after the value; remove it or quote the whole value", at: at(mark))
             }
             if problem == "mapping values are not allowed in this context" {
-                return .error("invalid YAML: a \":\" is not allowed here; quote a value that contains \": \", or add the missing \":\" after the key on the line above",
-                              at: at(mark))
+                return .error(
+                    "invalid YAML: a \":\" is not allowed here; quote a value that contains \": \", or add the missing \":\" after the key on the line above",
+                    at: at(mark))
             }
             if problem == "found undefined alias" {
                 return .error("invalid YAML: this alias refers to no anchor (&NAME) defined above it", at: at(mark))
             }
             if problem == "but found another document" {
-                return .error("invalid YAML: a second document starts here; a configuration file holds one document, so split it into files of one folder",
-                              at: at(mark))
+                return .error(
+                    "invalid YAML: a second document starts here; a configuration file holds one document, so split it into files of one folder",
+                    at: at(mark))
             }
             let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
             return .error("invalid YAML: \(problem)\(while_)", at: at(mark))
         case .reader(let problem, let offset, _, let yaml):
-            var line = 1, column = 1
+            var line = 1
+            var column = 1
             if let offset {
                 for byte in yaml.utf8.prefix(offset) {
-                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                    if byte == 0x0A {
+                        line += 1
+                        column = 1
+                    } else if byte & 0xC0 != 0x80 {
+                        column += 1
+                    }
                 }
             }
             return .error("invalid YAML: \(problem)", at: at(line, column))

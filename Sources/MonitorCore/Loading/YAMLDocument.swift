@@ -44,12 +44,16 @@ struct YAMLDocument {
             // and `1:` and `"1":` are then the same key, as they are the same name to the monitor.
             root = try Yams.compose(yaml: replaced.text, .basic)
         } catch let error as YamlError {
-            throw ComposeError(diagnostics: scan.diagnostics + Self.composeErrors(error, scan: scan, replacedText: replaced.text,
-                                                                                   originalText: text, file: file))
+            throw ComposeError(
+                diagnostics: scan.diagnostics
+                    + Self.composeErrors(
+                        error, scan: scan, replacedText: replaced.text,
+                        originalText: text, file: file))
         } catch {
-            throw ComposeError(diagnostics: scan.diagnostics + [
-                .error("cannot parse YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1)),
-            ])
+            throw ComposeError(
+                diagnostics: scan.diagnostics + [
+                    .error("cannot parse YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+                ])
         }
         repeatedKeys = replaced.repeated
         unreadableKeys = replaced.unreadable
@@ -57,12 +61,15 @@ struct YAMLDocument {
     }
 
     /// The errors to report when composing the text with its keys replaced fails.
-    private static func composeErrors(_ error: YamlError, scan: MappingKeyScan, replacedText: String, originalText: String,
-                                      file: String) -> [Diagnostic] {
-        let isSyntaxError = switch error {
-        case .scanner, .parser: true
-        default: false
-        }
+    private static func composeErrors(
+        _ error: YamlError, scan: MappingKeyScan, replacedText: String, originalText: String,
+        file: String
+    ) -> [Diagnostic] {
+        let isSyntaxError =
+            switch error {
+            case .scanner, .parser: true
+            default: false
+            }
         // libyaml read the original text as far as composing does without a syntax error, so one
         // now comes from a placeholder over a key written on several lines. With keys that are not
         // text, they are the errors; with repeats only, the original text composes safely (no key
@@ -119,7 +126,8 @@ struct YAMLDocument {
     /// `number` written in base 137,468 (the private-use code points), one digit per character.
     /// `nil` when `length` characters cannot write `number`.
     private static func placeholder(number: Int, length: Int) -> String? {
-        let bmp = 0xF8FF - 0xE000 + 1, plane = 0xFFFFD - 0xF0000 + 1
+        let bmp = 0xF8FF - 0xE000 + 1
+        let plane = 0xFFFFD - 0xF0000 + 1
         let base = bmp + 2 * plane
         guard length > 0, length > 1 || number < base else { return nil }
         var rest = number

@@ -61,8 +61,10 @@ public struct Alert: Sendable, Hashable, Codable {
     public var url: String?
     public var createdAt: Date
 
-    public init(event: NotificationEvent, job: String, state: String, occurrences: [Occurrence], message: String?,
-                labels: [String: String], destination: String, timezone: String, jobDescription: String?, url: String?, createdAt: Date) {
+    public init(
+        event: NotificationEvent, job: String, state: String, occurrences: [Occurrence], message: String?,
+        labels: [String: String], destination: String, timezone: String, jobDescription: String?, url: String?, createdAt: Date
+    ) {
         self.event = event
         self.job = job
         self.state = state
@@ -92,7 +94,7 @@ extension Occurrence: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard let scheduled = Timestamp.parse(try container.decode(String.self, forKey: .scheduledAt)),
-              let end = Timestamp.parse(try container.decode(String.self, forKey: .windowEnd))
+            let end = Timestamp.parse(try container.decode(String.self, forKey: .windowEnd))
         else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad occurrence time")) }
         self.init(scheduledAt: scheduled, windowEnd: end)
     }

@@ -16,10 +16,11 @@ public struct DesiredState: Sendable, Hashable, Codable {
     }
 
     public init(_ configuration: Configuration) {
-        self.init(settings: configuration.settings,
-                  destinations: configuration.destinations.map(\.value),
-                  routes: configuration.routes.map(\.value),
-                  jobs: configuration.jobs.map(\.value))
+        self.init(
+            settings: configuration.settings,
+            destinations: configuration.destinations.map(\.value),
+            routes: configuration.routes.map(\.value),
+            jobs: configuration.jobs.map(\.value))
     }
 
     /// Canonical JSON bytes; the config digest is the SHA-256 of these.

@@ -9,9 +9,10 @@ public struct Plan: Sendable, Hashable, Codable {
     public var isEmpty: Bool { changes.isEmpty }
 
     public var summary: Summary {
-        Summary(add: changes.count { $0.action == .add },
-                change: changes.count { $0.action == .change },
-                remove: changes.count { $0.action == .remove })
+        Summary(
+            add: changes.count { $0.action == .add },
+            change: changes.count { $0.action == .change },
+            remove: changes.count { $0.action == .remove })
     }
 
     public struct Summary: Sendable, Hashable, Codable {

@@ -25,7 +25,9 @@ public enum Planner {
 
     /// Adds and removes carry no field list: the whole object is in the desired state (and in a
     /// saved plan file); encoding every field of 10,000 new jobs made a first plan take seconds.
-    private static func diff<T: Encodable & Equatable>(_ kind: Plan.Kind, _ before: [T], _ after: [T], name: KeyPath<T, String>) throws -> [Plan.Change] {
+    private static func diff<T: Encodable & Equatable>(_ kind: Plan.Kind, _ before: [T], _ after: [T], name: KeyPath<T, String>) throws -> [Plan
+        .Change]
+    {
         let old = Dictionary(before.map { ($0[keyPath: name], $0) }) { a, _ in a }
         let new = Dictionary(after.map { ($0[keyPath: name], $0) }) { a, _ in a }
         var changes: [Plan.Change] = []
@@ -47,7 +49,8 @@ public enum Planner {
         let new = try JSONValue(encoding: after).flattened()
         var fields: [String: Plan.FieldChange] = [:]
         for path in Set(old.keys).union(new.keys) where path != "name" {
-            let a = old[path] ?? .null, b = new[path] ?? .null
+            let a = old[path] ?? .null
+            let b = new[path] ?? .null
             if a != b { fields[path] = Plan.FieldChange(before: a, after: b) }
         }
         return fields.isEmpty ? [] : [Plan.Change(action: .change, kind: kind, name: name, fields: fields)]

@@ -58,7 +58,6 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
-
     private func json(_ diagnostics: [Diagnostic]) -> String {
         struct Row: Encodable {
             let file: String

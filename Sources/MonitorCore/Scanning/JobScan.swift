@@ -48,8 +48,10 @@ public struct JobScanInput: Sendable {
     public var policy: AlertPolicy
     public var now: Date
 
-    public init(job: ActiveJob, ledger: JobLedger, outcome: StatusOutcome, attributedRow: OccurrenceRecord?,
-                destinationPresent: Bool, policy: AlertPolicy, now: Date) {
+    public init(
+        job: ActiveJob, ledger: JobLedger, outcome: StatusOutcome, attributedRow: OccurrenceRecord?,
+        destinationPresent: Bool, policy: AlertPolicy, now: Date
+    ) {
         self.job = job
         self.ledger = ledger
         self.outcome = outcome
@@ -120,7 +122,9 @@ public enum JobScan {
             if let file { update.statusFiles.append(file) }
         }
 
-        let missingMessage = input.destinationPresent ? nil
+        let missingMessage =
+            input.destinationPresent
+            ? nil
             : "no status file: the destination folder \(input.job.destination.path) does not exist (storage not mounted?)"
         var verdicts: [OccurrenceRecord] = []
         for (key, record) in rows {
@@ -136,8 +140,10 @@ public enum JobScan {
     }
 
     /// The notifications this scan's verdicts cause, from the job's status before and after.
-    private static func notifications(for changed: [OccurrenceRecord], original: [Date: OccurrenceRecord], ledger: JobLedger,
-                                      policy: AlertPolicy, now: Date) -> [OutboxItem] {
+    private static func notifications(
+        for changed: [OccurrenceRecord], original: [Date: OccurrenceRecord], ledger: JobLedger,
+        policy: AlertPolicy, now: Date
+    ) -> [OutboxItem] {
         guard !policy.routes.isEmpty else { return [] }
         let decided = changed.filter { $0.state != .pending }
         var latest = ledger.latestDecided

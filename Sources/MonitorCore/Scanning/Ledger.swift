@@ -27,7 +27,9 @@ public struct StatusFileRecord: Sendable, Hashable {
     public var verdict: Verdict
     public var message: String?
 
-    public init(sha256: String, scheduledAt: Date?, status: StatusReport.Outcome?, finishedAt: Date?, receivedAt: Date, verdict: Verdict, message: String?) {
+    public init(
+        sha256: String, scheduledAt: Date?, status: StatusReport.Outcome?, finishedAt: Date?, receivedAt: Date, verdict: Verdict, message: String?
+    ) {
         self.sha256 = sha256
         self.scheduledAt = scheduledAt
         self.status = status
@@ -90,8 +92,10 @@ public struct JobLedger: Sendable {
     /// Per route, when it was last told of a problem of this job or reminded of it.
     public var lastProblemAlert: [String: Date]
 
-    public init(lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool, latestDecided: OccurrenceRecord?,
-                lastProblemAlert: [String: Date]) {
+    public init(
+        lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool, latestDecided: OccurrenceRecord?,
+        lastProblemAlert: [String: Date]
+    ) {
         self.lastKnown = lastKnown
         self.pending = pending
         self.statusKnown = statusKnown

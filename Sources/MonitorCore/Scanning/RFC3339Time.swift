@@ -21,12 +21,13 @@ public enum RFC3339Time {
             return value
         }
         guard let year = number(0..<4), b[4] == UInt8(ascii: "-"), let month = number(5..<7), b[7] == UInt8(ascii: "-"),
-              let day = number(8..<10), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
-              let hour = number(11..<13), b[13] == UInt8(ascii: ":"), let minute = number(14..<16),
-              b[16] == UInt8(ascii: ":"), let second = number(17..<19)
+            let day = number(8..<10), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+            let hour = number(11..<13), b[13] == UInt8(ascii: ":"), let minute = number(14..<16),
+            b[16] == UInt8(ascii: ":"), let second = number(17..<19)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour <= 23, minute <= 59, second <= 60 else { return nil }
+            hour <= 23, minute <= 59, second <= 60
+        else { return nil }
 
         var index = 19
         var fraction = 0.0
@@ -44,7 +45,8 @@ public enum RFC3339Time {
             guard index + 1 == b.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == b.count, let hours = number(index + 1..<index + 3), b[index + 3] == UInt8(ascii: ":"),
-                  let minutes = number(index + 4..<index + 6), hours <= 23, minutes <= 59 else { return nil }
+                let minutes = number(index + 4..<index + 6), hours <= 23, minutes <= 59
+            else { return nil }
             offset = (hours * 60 + minutes) * 60 * (b[index] == UInt8(ascii: "-") ? -1 : 1)
         default:
             return nil

@@ -38,7 +38,9 @@ extension StatusReportReading {
             if let problem = StatusPath.problem(with: path) {
                 problems.append("\(name).path \(SafeText.quoted(path)) \(problem)")
             } else if let first = seen[path] {
-                let normalization = Array(first.path.utf8) == Array(path.utf8) ? "" : " as \(SafeText.quoted(first.path)), which differs only in Unicode normalization"
+                let normalization =
+                    Array(first.path.utf8) == Array(path.utf8)
+                    ? "" : " as \(SafeText.quoted(first.path)), which differs only in Unicode normalization"
                 problems.append("\(name).path \(SafeText.quoted(path)) is listed twice (also files[\(first.index)]\(normalization))")
             } else {
                 seen[path] = (index, path)
@@ -89,8 +91,8 @@ extension StatusReportReading {
     }
 }
 
-private extension UInt8 {
-    var isHexDigit: Bool {
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
         (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
     }
 }

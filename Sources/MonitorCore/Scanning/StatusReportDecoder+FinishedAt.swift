@@ -7,7 +7,8 @@ extension StatusReportDecoder {
     /// it belongs to, not against the moment it was noticed.
     public static func readableFinishedAt(_ data: Data) -> Date? {
         guard let root = try? StrictJSONParser.parse([UInt8](data)), case .object(let fields) = root,
-              case .string(let text)? = fields["finished_at"] else { return nil }
+            case .string(let text)? = fields["finished_at"]
+        else { return nil }
         return RFC3339Time.parse(text)
     }
 }

@@ -31,7 +31,8 @@ public enum StatusReportDecoder {
             return .failure(StatusFileProblem(message: "invalid JSON at line \(line), column \(column): \(error.reason)"))
         }
         guard case .object(let fields) = root else {
-            return .failure(StatusFileProblem(message: "the status file must be a JSON object such as {\"status\": \"SUCCESS\", ...}, found \(root.shown)"))
+            return .failure(
+                StatusFileProblem(message: "the status file must be a JSON object such as {\"status\": \"SUCCESS\", ...}, found \(root.shown)"))
         }
         var reading = StatusReportReading(fields: fields, job: job, verify: verify)
         if let report = reading.report(), reading.problems.isEmpty { return .success(report) }
@@ -57,8 +58,9 @@ struct StatusReportReading {
         let producer = readText("producer")
         let files = readFiles(status: status)
         guard let status, let finishedAt, problems.isEmpty else { return nil }
-        return StatusReport(job: reportJob, status: status, startedAt: startedAt, finishedAt: finishedAt,
-                            files: files, message: message, producer: producer)
+        return StatusReport(
+            job: reportJob, status: status, startedAt: startedAt, finishedAt: finishedAt,
+            files: files, message: message, producer: producer)
     }
 
     private mutating func readJob() -> String? {

@@ -9,8 +9,10 @@ public struct OccurrenceRecord: Sendable, Hashable {
     public var message: String?
     public var versionID: String?
 
-    public init(occurrence: Occurrence, state: Verdict = .pending, late: Bool = false, finishedAt: Date? = nil,
-                message: String? = nil, versionID: String? = nil) {
+    public init(
+        occurrence: Occurrence, state: Verdict = .pending, late: Bool = false, finishedAt: Date? = nil,
+        message: String? = nil, versionID: String? = nil
+    ) {
         self.occurrence = occurrence
         self.state = state
         self.late = late

@@ -14,8 +14,7 @@ struct CronPattern: Sendable, Hashable {
     /// onto any month: it turns the weekday test into one shift per month.
     let weekdayRun: UInt64
 
-    init(minutes: UInt64, hours: UInt64, daysOfMonth: UInt64, months: UInt64, daysOfWeek: UInt64, daysMatchEither: Bool)
-    {
+    init(minutes: UInt64, hours: UInt64, daysOfMonth: UInt64, months: UInt64, daysOfWeek: UInt64, daysMatchEither: Bool) {
         self.minutes = minutes
         self.hours = hours
         self.daysOfMonth = daysOfMonth

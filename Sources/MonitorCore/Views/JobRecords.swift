@@ -16,8 +16,10 @@ public struct JobRecords: Sendable {
     /// The latest occurrences, newest first, when asked for (one-job views).
     public var occurrences: [OccurrenceRecord]?
 
-    public init(active: ActiveJob, newest: OccurrenceRecord?, latestDecided: OccurrenceRecord?, lastSuccessAt: Date?,
-                currentVersion: VersionRecord?, openWindowCloses: Date?, occurrences: [OccurrenceRecord]?) {
+    public init(
+        active: ActiveJob, newest: OccurrenceRecord?, latestDecided: OccurrenceRecord?, lastSuccessAt: Date?,
+        currentVersion: VersionRecord?, openWindowCloses: Date?, occurrences: [OccurrenceRecord]?
+    ) {
         self.active = active
         self.newest = newest
         self.latestDecided = latestDecided

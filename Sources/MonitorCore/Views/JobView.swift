@@ -18,8 +18,10 @@ public struct JobView: Sendable, Hashable, Encodable {
     /// Only in the one-job form (`--job NAME`, `/api/jobs/{name}`), newest first.
     public var occurrences: [OccurrenceView]?
 
-    public init(job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, latest: OccurrenceView?,
-                next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil) {
+    public init(
+        job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, latest: OccurrenceView?,
+        next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil
+    ) {
         name = job.name
         self.status = status
         description = job.description
@@ -66,8 +68,12 @@ public struct OccurrenceView: Sendable, Hashable, Encodable {
     public init(_ record: OccurrenceRecord) { self.record = record }
 
     enum CodingKeys: String, CodingKey {
-        case scheduledAt = "scheduled_at", windowEnd = "window_end", state, late
-        case finishedAt = "finished_at", message, versionID = "version_id"
+        case scheduledAt = "scheduled_at"
+        case windowEnd = "window_end"
+        case state, late
+        case finishedAt = "finished_at"
+        case message
+        case versionID = "version_id"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,7 +102,10 @@ public struct VersionView: Sendable, Hashable, Encodable {
         self.promotedAt = promotedAt
     }
 
-    enum CodingKeys: String, CodingKey { case id, files, bytes, promotedAt = "promoted_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, files, bytes
+        case promotedAt = "promoted_at"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -113,7 +122,10 @@ public struct NextOccurrenceView: Sendable, Hashable, Encodable {
 
     public init(_ occurrence: Occurrence) { self.occurrence = occurrence }
 
-    enum CodingKeys: String, CodingKey { case scheduledAt = "scheduled_at", windowEnd = "window_end" }
+    enum CodingKeys: String, CodingKey {
+        case scheduledAt = "scheduled_at"
+        case windowEnd = "window_end"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -132,7 +144,10 @@ public struct StatusDocument: Sendable, Encodable {
         self.jobs = jobs
     }
 
-    enum CodingKeys: String, CodingKey { case generatedAt = "generated_at", jobs }
+    enum CodingKeys: String, CodingKey {
+        case generatedAt = "generated_at"
+        case jobs
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -35,19 +35,25 @@ final class CurlEasy {
         try set(CURLOPT_NOSIGNAL, 1)
         let me = Unmanaged.passUnretained(self).toOpaque()
         // Without a write callback libcurl prints response bodies to standard output.
-        try check(monitor_curl_set_write_callback(handle, { data, size, count, userdata in
-            guard let data, let userdata else { return 0 }
-            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
-            let length = size * count
-            let room = max(0, easy.responseLimit - easy.response.count)
-            easy.response.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(room, length)))
-            return length
-        }, me))
-        try check(monitor_curl_set_progress_callback(handle, { userdata, _, _, _, _ in
-            guard let userdata else { return 0 }
-            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
-            return easy.cancellation?.isCancelled == true ? 1 : 0
-        }, me))
+        try check(
+            monitor_curl_set_write_callback(
+                handle,
+                { data, size, count, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+                    let length = size * count
+                    let room = max(0, easy.responseLimit - easy.response.count)
+                    easy.response.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(room, length)))
+                    return length
+                }, me))
+        try check(
+            monitor_curl_set_progress_callback(
+                handle,
+                { userdata, _, _, _, _ in
+                    guard let userdata else { return 0 }
+                    let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+                    return easy.cancellation?.isCancelled == true ? 1 : 0
+                }, me))
     }
 
     deinit {
@@ -79,32 +85,38 @@ final class CurlEasy {
         uploadOffset = 0
         try set(CURLOPT_UPLOAD, 1)
         try check(monitor_curl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(bytes.count)))
-        try check(monitor_curl_set_read_callback(handle, { buffer, size, count, userdata in
-            guard let buffer, let userdata else { return 0 }
-            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
-            let length = min(size * count, easy.upload.count - easy.uploadOffset)
-            easy.upload.withUnsafeBytes { bytes in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + easy.uploadOffset, byteCount: length)
-            }
-            easy.uploadOffset += length
-            return length
-        }, Unmanaged.passUnretained(self).toOpaque()))
+        try check(
+            monitor_curl_set_read_callback(
+                handle,
+                { buffer, size, count, userdata in
+                    guard let buffer, let userdata else { return 0 }
+                    let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+                    let length = min(size * count, easy.upload.count - easy.uploadOffset)
+                    easy.upload.withUnsafeBytes { bytes in
+                        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + easy.uploadOffset, byteCount: length)
+                    }
+                    easy.uploadOffset += length
+                    return length
+                }, Unmanaged.passUnretained(self).toOpaque()))
     }
 
     /// Records the protocol exchange (commands sent, replies received) so that a failure can be
     /// explained with the server's own words. Credentials are never recorded.
     func recordTranscript() throws(CurlError) {
-        try check(monitor_curl_set_debug_callback(handle, { _, kind, data, size, userdata in
-            guard let data, let userdata else { return 0 }
-            let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
-            let bytes = UnsafeRawBufferPointer(start: data, count: size)
-            switch kind {
-            case CURLINFO_HEADER_IN: easy.transcript.received(bytes)
-            case CURLINFO_HEADER_OUT: easy.transcript.sent(bytes)
-            default: break
-            }
-            return 0
-        }, Unmanaged.passUnretained(self).toOpaque()))
+        try check(
+            monitor_curl_set_debug_callback(
+                handle,
+                { _, kind, data, size, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let easy = Unmanaged<CurlEasy>.fromOpaque(userdata).takeUnretainedValue()
+                    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+                    switch kind {
+                    case CURLINFO_HEADER_IN: easy.transcript.received(bytes)
+                    case CURLINFO_HEADER_OUT: easy.transcript.sent(bytes)
+                    default: break
+                    }
+                    return 0
+                }, Unmanaged.passUnretained(self).toOpaque()))
     }
 
     /// Runs the transfer on the calling thread until it ends, fails, times out or `cancellation`

@@ -33,7 +33,8 @@ struct CurlError: Error, CustomStringConvertible {
         case CURLE_ABORTED_BY_CALLBACK:
             return DeliveryError("delivery to \(server) was cancelled (monitor is stopping)", retryable: true)
         case CURLE_PEER_FAILED_VERIFICATION:
-            return DeliveryError("""
+            return DeliveryError(
+                """
                 TLS: the certificate of \(server) is not trusted (\(detail.isEmpty ? summary : detail)); \
                 set ca_file to the CA that signed it, or fix the server's certificate
                 """, retryable: false)

@@ -46,9 +46,10 @@ public struct LiveTransport: NotificationTransport {
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, DeliveryError>, Never>) in
                 let thread = Thread {
-                    continuation.resume(returning: Result { () throws(DeliveryError) in
-                        try transport.deliver(alert, route: route, settings: settings)
-                    })
+                    continuation.resume(
+                        returning: Result { () throws(DeliveryError) in
+                            try transport.deliver(alert, route: route, settings: settings)
+                        })
                 }
                 thread.name = "monitor-delivery"
                 thread.start()

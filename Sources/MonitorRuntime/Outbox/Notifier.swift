@@ -13,7 +13,9 @@ public struct Notifier: Sendable {
     public var policy: RetryPolicy
 
     /// - Parameter transport: e-mail or webhook (`LiveTransport`) in production, a recorder in tests.
-    public init(store: StateStore, transport: any NotificationTransport, policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "monitor.notify")) {
+    public init(
+        store: StateStore, transport: any NotificationTransport, policy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "monitor.notify")
+    ) {
         self.store = store
         self.transport = transport
         self.policy = policy
@@ -51,13 +53,17 @@ public struct Notifier: Sendable {
                 do { try transport.deliver(entry.alert, route: route, settings: settings) } catch { failed = error }
                 if let failure = failed {
                     let retryAt = failure.retryable ? policy.nextAttempt(after: entry.attempts, now: now, createdAt: entry.createdAt) : nil
-                    let error = retryAt == nil && failure.retryable
-                        ? "gave up after \(entry.attempts) attempts over \(TimeSpan(seconds: Int64(policy.horizon))): \(failure.message)" : failure.message
+                    let error =
+                        retryAt == nil && failure.retryable
+                        ? "gave up after \(entry.attempts) attempts over \(TimeSpan(seconds: Int64(policy.horizon))): \(failure.message)"
+                        : failure.message
                     try store.markFailed(entry.id, error: error, retryAt: retryAt, at: now)
                     if retryAt == nil { summary.gaveUp += 1 } else { summary.retrying += 1 }
-                    logger.error("notification failed", metadata: metadata.merging([
-                        "error": "\(failure.message)", "retry_at": "\(retryAt.map(Timestamp.string) ?? "never")",
-                    ]) { a, _ in a })
+                    logger.error(
+                        "notification failed",
+                        metadata: metadata.merging([
+                            "error": "\(failure.message)", "retry_at": "\(retryAt.map(Timestamp.string) ?? "never")",
+                        ]) { a, _ in a })
                 } else {
                     try store.markDelivered(entry.id, at: now)
                     summary.delivered += 1

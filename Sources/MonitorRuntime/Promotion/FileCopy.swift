@@ -1,7 +1,7 @@
 import MonitorCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Copies one staged file into the version being built, hashing it on the way (each byte of the
@@ -37,8 +37,9 @@ struct FileCopy {
             }
             let destination = "\(tree.label)/\(file.path)"
             let (folder, name) = try tree.parent(of: file.path)
-            let output = try SystemCall.open(at: folder, name, flags: O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
-                                             mode: 0o600, operation: "create", path: destination)
+            let output = try SystemCall.open(
+                at: folder, name, flags: O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW,
+                mode: 0o600, operation: "create", path: destination)
             defer { close(output) }
             _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
 
@@ -148,7 +149,8 @@ struct FileCopy {
             return
         }
         if count != Int64(before.st_size) || after.st_size != before.st_size
-            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
+            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+        {
             throw .failed("\(source) changed while it was being copied — the producer must write STATUS.json last, after its files")
         }
     }

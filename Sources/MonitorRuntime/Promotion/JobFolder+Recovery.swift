@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension JobFolder {
@@ -31,8 +31,9 @@ extension JobFolder {
                 try SystemCall.removeTree(at: versions, name, path: label + name)
                 actions.append("removed \(label)\(name), left by an interrupted promotion")
             } catch {
-                actions.append("could not remove \(label)\(name), left by an interrupted promotion: "
-                    + "cannot \(error.operation) \(error.path): \(PromotionFailure.describe(error.code))")
+                actions.append(
+                    "could not remove \(label)\(name), left by an interrupted promotion: "
+                        + "cannot \(error.operation) \(error.path): \(PromotionFailure.describe(error.code))")
             }
         }
         if !actions.isEmpty { try? SystemCall.flush(versions, path: label) }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension JobFolder {
@@ -24,8 +24,9 @@ extension JobFolder {
                 deleted.append(id)
                 try SystemCall.removeTree(at: versions, doomed, path: "versions/\(doomed)")
             } catch {
-                warnings.append("could not delete old version versions/\(id) (keep_versions \(keep)): "
-                    + "cannot \(error.operation) \(error.path): \(PromotionFailure.describe(error.code))")
+                warnings.append(
+                    "could not delete old version versions/\(id) (keep_versions \(keep)): "
+                        + "cannot \(error.operation) \(error.path): \(PromotionFailure.describe(error.code))")
             }
         }
         if !deleted.isEmpty { try? SystemCall.flush(versions, path: "versions/") }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An open, locked job folder `<destination>/<job>/`: its `versions/` and `current_version`.
@@ -76,8 +76,8 @@ final class JobFolder {
         var viaLink = stat()
         var version = stat()
         guard fstatat(jobFD, VersionName.currentLink, &viaLink, 0) == 0,
-              fstatat(jobFD, "\(VersionName.versionsFolder)/\(id)", &version, AT_SYMLINK_NOFOLLOW) == 0,
-              SystemCall.isFolder(version), viaLink.st_dev == version.st_dev, viaLink.st_ino == version.st_ino
+            fstatat(jobFD, "\(VersionName.versionsFolder)/\(id)", &version, AT_SYMLINK_NOFOLLOW) == 0,
+            SystemCall.isFolder(version), viaLink.st_dev == version.st_dev, viaLink.st_ino == version.st_ino
         else { return nil }
         return id
     }
@@ -94,7 +94,8 @@ final class JobFolder {
             let code = errno
             unlinkat(fd, temporary, 0)
             if code == EISDIR || code == ENOTEMPTY {
-                throw PromotionFailure.failed("""
+                throw PromotionFailure.failed(
+                    """
                     \(path)/current_version is a folder, not the symbolic link monitor manages; versions/\(id) \
                     is complete but could not be made current — move current_version away
                     """)
@@ -120,12 +121,12 @@ final class JobFolder {
     /// Ids of the complete versions — folders named like a version id that hold `STATUS.json` — newest first.
     func completeVersions() -> [String] {
         guard let versions = try? versions(create: false),
-              let names = try? SystemCall.entries(of: versions, path: "\(VersionName.versionsFolder)/")
+            let names = try? SystemCall.entries(of: versions, path: "\(VersionName.versionsFolder)/")
         else { return [] }
         return names.filter { name in
             guard VersionName.isVersionID(name),
-                  let folder = try? SystemCall.status(at: versions, name, path: name), SystemCall.isFolder(folder),
-                  let status = try? SystemCall.status(at: versions, "\(name)/\(VersionName.statusFile)", path: name)
+                let folder = try? SystemCall.status(at: versions, name, path: name), SystemCall.isFolder(folder),
+                let status = try? SystemCall.status(at: versions, "\(name)/\(VersionName.statusFile)", path: name)
             else { return false }
             return SystemCall.isRegularFile(status)
         }.sorted(by: >)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two Linux calls that make copies cheaper, looked up at run time: they are GNU extensions

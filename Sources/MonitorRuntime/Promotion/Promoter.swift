@@ -41,8 +41,9 @@ public struct Promoter: Sendable {
             guard let job = try JobFolder.open(jobFolder) else {
                 return .failed(message: "the job folder \(jobFolder) does not exist")
             }
-            let promotion = Promotion(report: report, statusBytes: statusBytes, versionID: versionID,
-                                      keepVersions: keepVersions, job: job)
+            let promotion = Promotion(
+                report: report, statusBytes: statusBytes, versionID: versionID,
+                keepVersions: keepVersions, job: job)
             return .promoted(try promotion.run())
         } catch {
             return error.result

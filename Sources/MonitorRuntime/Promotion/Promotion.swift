@@ -2,7 +2,7 @@ import Foundation
 import MonitorCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One promotion of one status file into one job folder; see ``Promoter/promote(report:statusBytes:jobFolder:versionID:keepVersions:)``.
@@ -84,8 +84,9 @@ struct Promotion {
 
     private func writeStatus(into folder: Int32) throws(SystemCallError) {
         let path = "\(label)/\(VersionName.statusFile)"
-        let fd = try SystemCall.open(at: folder, VersionName.statusFile, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
-                                     mode: 0o644, operation: "create", path: path)
+        let fd = try SystemCall.open(
+            at: folder, VersionName.statusFile, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+            mode: 0o644, operation: "create", path: path)
         defer { close(fd) }
         // withUnsafeBytes rethrows untyped errors; carry the typed one out by hand.
         let failure = statusBytes.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> SystemCallError? in
@@ -133,7 +134,7 @@ struct Promotion {
     private func readStatus(in folder: Int32) throws(SystemCallError) -> Data? {
         let path = "\(label)/\(VersionName.statusFile)"
         guard let info = try SystemCall.status(at: folder, VersionName.statusFile, path: path),
-              SystemCall.isRegularFile(info), Int(info.st_size) == statusBytes.count
+            SystemCall.isRegularFile(info), Int(info.st_size) == statusBytes.count
         else { return nil }
         let fd = try SystemCall.open(at: folder, VersionName.statusFile, flags: O_RDONLY | O_NOFOLLOW, path: path)
         defer { close(fd) }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why a promotion stopped, as the operator will read it in the ledger and the log.
@@ -47,7 +47,8 @@ enum PromotionFailure: Error, Sendable {
         case EFBIG:
             hint = " — the file is larger than the file system (or the process file-size limit) allows"
         case EACCES, EPERM:
-            hint = inStaging
+            hint =
+                inStaging
                 ? " — monitor needs read access to \(jobFolder)/staging"
                 : " — monitor needs write access to \(jobFolder) and everything under it but staging/"
         case EROFS:

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A system call that failed: what promotion was doing, on which path, and `errno`.
@@ -15,8 +15,10 @@ struct SystemCallError: Error, Sendable {
 /// Thin wrappers over the POSIX calls promotion needs: `EINTR` retried, failures thrown as
 /// ``SystemCallError``. Descriptors are plain `Int32`s owned by the caller.
 enum SystemCall {
-    static func open(at directory: Int32, _ name: String, flags: Int32, mode: mode_t = 0,
-                     operation: String = "open", path: String) throws(SystemCallError) -> Int32 {
+    static func open(
+        at directory: Int32, _ name: String, flags: Int32, mode: mode_t = 0,
+        operation: String = "open", path: String
+    ) throws(SystemCallError) -> Int32 {
         while true {
             let fd = openat(directory, name, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }

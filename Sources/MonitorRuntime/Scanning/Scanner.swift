@@ -94,40 +94,53 @@ public struct Scanner: Sendable {
 
     /// Reads what the decision needs (the status file, promoting it; the ledger row it is
     /// attributed to), lets ``JobScan`` decide, and writes what it returns.
-    private func decide(_ observed: Observed, ledger: JobLedger, policy: AlertPolicy, now: Date,
-                        into summary: inout ScanSummary) throws(StoreError) {
+    private func decide(
+        _ observed: Observed, ledger: JobLedger, policy: AlertPolicy, now: Date,
+        into summary: inout ScanSummary
+    ) throws(StoreError) {
         let active = observed.active
         let job = active.job
         // A status file already processed (by its hash) is neither decoded nor checked again.
-        let outcome = ledger.statusKnown ? .nothing
-            : process(observed.status, reading: observed.status.reading(job: job.name, verify: job.verify, now: now),
-                      active: active, now: now, summary: &summary)
+        let outcome =
+            ledger.statusKnown
+            ? .nothing
+            : process(
+                observed.status, reading: observed.status.reading(job: job.name, verify: job.verify, now: now),
+                active: active, now: now, summary: &summary)
         var attributedRow: OccurrenceRecord?
         if case .evidence(let status) = outcome, let attributed = JobScan.attribution(of: status.instant, job: active, now: now),
-           !ledger.pending.contains(where: { $0.occurrence.scheduledAt == attributed.scheduledAt }) {
+            !ledger.pending.contains(where: { $0.occurrence.scheduledAt == attributed.scheduledAt })
+        {
             attributedRow = try store.occurrence(job: job.name, scheduledAt: attributed.scheduledAt)
         }
-        let input = JobScanInput(job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
-                                 destinationPresent: observed.rootPresent, policy: policy, now: now)
+        let input = JobScanInput(
+            job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
+            destinationPresent: observed.rootPresent, policy: policy, now: now)
         switch JobScan.decide(input) {
         case .postponed(let problem):
             // A fault of this host, not of the backup: nothing is written; the next scan reads
             // the file again and catches up every occurrence from the same ledger.
-            summary.errors.append(.init(job: job.name, message: "\(problem) (a temporary fault of this host: nothing was judged; "
-                + "the job is scanned again at the next scan)"))
+            summary.errors.append(
+                .init(
+                    job: job.name,
+                    message: "\(problem) (a temporary fault of this host: nothing was judged; "
+                        + "the job is scanned again at the next scan)"))
             logger.warning("scan of job postponed", metadata: ["job": "\(job.name)", "error": "\(problem)"])
         case .decided(let result):
             if result.skippedOccurrences > 0 {
-                logger.warning("catch-up limit reached; oldest occurrences skipped",
-                               metadata: ["job": "\(job.name)", "skipped": "\(result.skippedOccurrences)"])
+                logger.warning(
+                    "catch-up limit reached; oldest occurrences skipped",
+                    metadata: ["job": "\(job.name)", "skipped": "\(result.skippedOccurrences)"])
             }
             summary.newOccurrences += result.newOccurrences
             for decided in result.verdicts {
                 summary.verdicts[decided.state, default: 0] += 1
-                logger.info("verdict", metadata: [
-                    "job": "\(job.name)", "verdict": "\(decided.state.rawValue)",
-                    "scheduled_at": "\(Timestamp.string(decided.occurrence.scheduledAt))", "late": "\(decided.late)",
-                ])
+                logger.info(
+                    "verdict",
+                    metadata: [
+                        "job": "\(job.name)", "verdict": "\(decided.state.rawValue)",
+                        "scheduled_at": "\(Timestamp.string(decided.occurrence.scheduledAt))", "late": "\(decided.late)",
+                    ])
             }
             summary.notifications += result.update.notifications.count
             try store.record(result.update, at: now)
@@ -136,8 +149,10 @@ public struct Scanner: Sendable {
 
     /// What a new status file says, after promotion for SUCCESS: the side effects the decision
     /// needs done first.
-    private func process(_ observation: StatusFileObservation, reading: StatusFileReading, active: ActiveJob, now: Date,
-                         summary: inout ScanSummary) -> StatusOutcome {
+    private func process(
+        _ observation: StatusFileObservation, reading: StatusFileReading, active: ActiveJob, now: Date,
+        summary: inout ScanSummary
+    ) -> StatusOutcome {
         switch reading {
         case .absent, .unsettled:
             return .nothing
@@ -149,26 +164,35 @@ public struct Scanner: Sendable {
             // Attributed by its finished_at when that can still be read and is believable (SPEC §4).
             let finishedAt = observation.bytes.flatMap { StatusReportDecoder.readableFinishedAt($0.data) }
                 .flatMap { ClockSanity.isFuture($0, now: now) ? nil : $0 }
-            return .evidence(StatusEvidence(
-                evidence: Evidence(finishedAt: nil, verdict: .failed, message: message, versionID: nil),
-                record: StatusFileRecord(sha256: sha256, scheduledAt: nil, status: nil, finishedAt: nil, receivedAt: now, verdict: .failed, message: message),
-                instant: finishedAt ?? modifiedAt))
+            return .evidence(
+                StatusEvidence(
+                    evidence: Evidence(finishedAt: nil, verdict: .failed, message: message, versionID: nil),
+                    record: StatusFileRecord(
+                        sha256: sha256, scheduledAt: nil, status: nil, finishedAt: nil, receivedAt: now, verdict: .failed, message: message),
+                    instant: finishedAt ?? modifiedAt))
         case .valid(let report, let sha256, let bytes, _):
             summary.statusFiles += 1
             func evidence(_ verdict: Verdict, _ message: String?, version: PromotedVersion? = nil, recorded: Bool = true) -> StatusOutcome {
-                let record = StatusFileRecord(sha256: sha256, scheduledAt: nil, status: report.status, finishedAt: report.finishedAt,
-                                              receivedAt: now, verdict: verdict, message: message)
-                return .evidence(StatusEvidence(
-                    evidence: Evidence(finishedAt: report.finishedAt, verdict: verdict, message: message, versionID: version?.id),
-                    record: recorded ? record : nil, instant: report.finishedAt,
-                    promoted: version.map { VersionRecord(id: $0.id, path: $0.path, finishedAt: report.finishedAt, promotedAt: now,
-                                                          files: $0.files, bytes: $0.bytes, statusSHA256: sha256) },
-                    deletedVersions: version == nil ? [] : deletedVersions(active)))
+                let record = StatusFileRecord(
+                    sha256: sha256, scheduledAt: nil, status: report.status, finishedAt: report.finishedAt,
+                    receivedAt: now, verdict: verdict, message: message)
+                return .evidence(
+                    StatusEvidence(
+                        evidence: Evidence(finishedAt: report.finishedAt, verdict: verdict, message: message, versionID: version?.id),
+                        record: recorded ? record : nil, instant: report.finishedAt,
+                        promoted: version.map {
+                            VersionRecord(
+                                id: $0.id, path: $0.path, finishedAt: report.finishedAt, promotedAt: now,
+                                files: $0.files, bytes: $0.bytes, statusSHA256: sha256)
+                        },
+                        deletedVersions: version == nil ? [] : deletedVersions(active)))
             }
             guard report.status == .success else { return evidence(.failed, report.message ?? "the producer reported FAILED") }
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
-            switch promoter.promote(report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
-                                    keepVersions: active.destination.keepVersions) {
+            switch promoter.promote(
+                report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
+                keepVersions: active.destination.keepVersions)
+            {
             case .promoted(let version):
                 summary.promoted += 1
                 logger.info("promoted", metadata: ["job": "\(active.job.name)", "version": "\(version.id)", "bytes": "\(version.bytes)"])

@@ -1,9 +1,10 @@
 import Foundation
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Checks that each path listed by a status file names a regular file really inside `staging/`:
@@ -39,7 +40,8 @@ struct StagingFileChecker {
         var info = stat()
         guard lstat(staging + "/" + path, &info) == 0 else {
             let code = errno
-            return code == ENOENT || code == ENOTDIR ? "\(name) is not in staging/" : noted("\(name) cannot be checked: \(FileSHA256.describe(code))", code)
+            return code == ENOENT || code == ENOTDIR
+                ? "\(name) is not in staging/" : noted("\(name) cannot be checked: \(FileSHA256.describe(code))", code)
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
@@ -57,7 +59,9 @@ struct StagingFileChecker {
         var info = stat()
         if lstat(staging + "/" + folder, &info) != 0 {
             let code = errno
-            problem = code == ENOENT || code == ENOTDIR ? "is not in staging/"
+            problem =
+                code == ENOENT || code == ENOTDIR
+                ? "is not in staging/"
                 : noted("cannot be checked: \(SafeText.quoted(folder)): \(FileSHA256.describe(code))", code)
         } else {
             switch info.st_mode & S_IFMT {

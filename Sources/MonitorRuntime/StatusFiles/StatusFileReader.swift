@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a job's `staging/STATUS.json` with a size cap, decodes it strictly and checks the files
@@ -49,11 +50,18 @@ public enum StatusFileReader {
             break
         case S_IFLNK:
             let target = linkTarget(path).map { " (to \(SafeText.quoted($0)))" } ?? ""
-            return .read(settled(unreadable(path, problem: "staging/STATUS.json is a symbolic link\(target); monitor reads only a regular file", modifiedAt: listedAt), now: now))
+            return .read(
+                settled(
+                    unreadable(
+                        path, problem: "staging/STATUS.json is a symbolic link\(target); monitor reads only a regular file", modifiedAt: listedAt),
+                    now: now))
         case S_IFDIR:
             return .read(settled(unreadable(path, problem: "staging/STATUS.json is a folder, not a file", modifiedAt: listedAt), now: now))
         default:
-            return .read(settled(unreadable(path, problem: "staging/STATUS.json is not a regular file (a FIFO, socket or device)", modifiedAt: listedAt), now: now))
+            return .read(
+                settled(
+                    unreadable(path, problem: "staging/STATUS.json is not a regular file (a FIFO, socket or device)", modifiedAt: listedAt), now: now)
+            )
         }
         return readRegularFile(path, staging: staging, now: now, listedAt: listedAt)
     }
@@ -71,7 +79,7 @@ public enum StatusFileReader {
         var info = stat()
         let modifiedAt = fstat(fd, &info) == 0 ? modificationDate(info) : listedAt
         if Int64(info.st_size) > Int64(maximumSize), isRecent(modifiedAt, now: now) {
-            return .read(.unsettled(modifiedAt: modifiedAt)) // Still growing, probably: not worth hashing yet.
+            return .read(.unsettled(modifiedAt: modifiedAt))  // Still growing, probably: not worth hashing yet.
         }
 
         var hasher = SHA256()
@@ -110,7 +118,8 @@ public enum StatusFileReader {
         }
         if ClockSanity.isFuture(report.finishedAt, now: now) {
             // Never held back by the settle rule: waiting would not bring the time any closer.
-            return .invalid(sha256: sha256, modifiedAt: modifiedAt, problem: ClockSanity.futureProblem(field: "finished_at", report.finishedAt, now: now))
+            return .invalid(
+                sha256: sha256, modifiedAt: modifiedAt, problem: ClockSanity.futureProblem(field: "finished_at", report.finishedAt, now: now))
         }
         if report.status == .success {
             var checker = StagingFileChecker(staging: staging)
@@ -142,9 +151,9 @@ public enum StatusFileReader {
 
     static func modificationDate(_ info: stat) -> Date {
         #if canImport(Darwin)
-        let time = info.st_mtimespec
+            let time = info.st_mtimespec
         #else
-        let time = info.st_mtim
+            let time = info.st_mtim
         #endif
         return Date(timeIntervalSince1970: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9)
     }

@@ -1,9 +1,10 @@
 import Foundation
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension StatusFileWriter {
@@ -50,8 +51,9 @@ extension StatusFileWriter {
             if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
             guard let name = String(validating: bytes, as: UTF8.self) else {
                 let shown = String(decoding: bytes, as: UTF8.self)
-                throw .unlistableName(path: display(root, relative.isEmpty ? shown : relative + "/" + shown),
-                                      reason: "has a name that is not valid UTF-8, which JSON cannot carry")
+                throw .unlistableName(
+                    path: display(root, relative.isEmpty ? shown : relative + "/" + shown),
+                    reason: "has a name that is not valid UTF-8, which JSON cannot carry")
             }
             if relative.isEmpty, isOwnFile(name) { continue }
             names.append(name)
@@ -61,7 +63,7 @@ extension StatusFileWriter {
             var info = stat()
             guard lstat(root + "/" + path, &info) == 0 else {
                 let code = errno
-                if code == ENOENT { continue } // Gone since readdir: it is not part of the backup.
+                if code == ENOENT { continue }  // Gone since readdir: it is not part of the backup.
                 throw .unreadable(path: display(root, path), reason: FileSHA256.describe(code))
             }
             switch info.st_mode & S_IFMT {

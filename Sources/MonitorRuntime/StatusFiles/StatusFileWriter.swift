@@ -1,9 +1,10 @@
 import Foundation
 import MonitorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes status files: what `monitor seal` does for producers (SPEC §3), and the listing and
@@ -23,8 +24,9 @@ public enum StatusFileWriter {
         }
         let files = status == .success ? try listFiles(in: folder) : []
         if status == .success, files.isEmpty { throw .noFiles(folder: folder) }
-        let report = StatusReport(job: job, status: status, startedAt: startedAt, finishedAt: finishedAt,
-                                  files: files, message: message, producer: nil)
+        let report = StatusReport(
+            job: job, status: status, startedAt: startedAt, finishedAt: finishedAt,
+            files: files, message: message, producer: nil)
         let data = encode(report)
         // What scan would refuse is never written: a producer learns it now, not at 3 a.m.
         guard data.count <= StatusFileReader.maximumSize else { throw .tooLarge(bytes: data.count, files: files.count) }

@@ -19,15 +19,19 @@ struct APIAccessMiddleware<Context: RequestContext>: RouterMiddleware {
             let prefix = "Bearer "
             let presented = header.hasPrefix(prefix) ? String(header.dropFirst(prefix.count)) : ""
             guard Self.constantTimeEqual(Array(presented.utf8), Array(token.utf8)) else {
-                throw APIError(.unauthorized, header.isEmpty
-                    ? "this API needs a token: send \"Authorization: Bearer <token>\" with the value of $\(variable)"
-                    : "wrong API token: send \"Authorization: Bearer <token>\" with the value of $\(variable)",
+                throw APIError(
+                    .unauthorized,
+                    header.isEmpty
+                        ? "this API needs a token: send \"Authorization: Bearer <token>\" with the value of $\(variable)"
+                        : "wrong API token: send \"Authorization: Bearer <token>\" with the value of $\(variable)",
                     headers: [.wwwAuthenticate: "Bearer"])
             }
         } else if request.method != .get, request.method != .head {
-            throw APIError(.forbidden, variable == nil
-                ? "\(request.method) \(request.uri.path) needs an API token: set settings.api_token_env to the name of an environment variable holding one, apply, and restart monitor run with it set"
-                : "\(request.method) \(request.uri.path) needs an API token: $\(variable!) is not set in the daemon's environment")
+            throw APIError(
+                .forbidden,
+                variable == nil
+                    ? "\(request.method) \(request.uri.path) needs an API token: set settings.api_token_env to the name of an environment variable holding one, apply, and restart monitor run with it set"
+                    : "\(request.method) \(request.uri.path) needs an API token: $\(variable!) is not set in the daemon's environment")
         }
         return try await next(request, context)
     }

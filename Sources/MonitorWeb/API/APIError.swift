@@ -32,9 +32,10 @@ extension Response {
     }
 
     static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status,
-                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                 body: ResponseBody(byteBuffer: body))
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: body))
     }
 
     /// A JSON answer encoded with `JSONEncoder.api`, the encoder of `monitor status --format json`.

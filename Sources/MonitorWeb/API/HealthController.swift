@@ -47,8 +47,10 @@ struct HealthController<Context: RequestContext> {
         }
         let age = now.timeIntervalSince(last)
         let fresh = age <= Double(2 * interval)
-        return try .json(Health(status: fresh ? "ok" : "stale: the last scan is older than 2 × scan_interval",
-                                lastScanAt: Timestamp.string(last), ageSeconds: Int(age.rounded(.down)), scanIntervalSeconds: interval),
-                         status: fresh ? .ok : .serviceUnavailable)
+        return try .json(
+            Health(
+                status: fresh ? "ok" : "stale: the last scan is older than 2 × scan_interval",
+                lastScanAt: Timestamp.string(last), ageSeconds: Int(age.rounded(.down)), scanIntervalSeconds: interval),
+            status: fresh ? .ok : .serviceUnavailable)
     }
 }

@@ -46,7 +46,11 @@ struct JobsController<Context: ConnectionRequestContext> {
         let waiting = Task { try await scans.scan() }
         context.channel.closeFuture.whenComplete { _ in waiting.cancel() }
         do {
-            let summary = try await withTaskCancellationHandler { try await waiting.value } onCancel: { waiting.cancel() }
+            let summary = try await withTaskCancellationHandler {
+                try await waiting.value
+            } onCancel: {
+                waiting.cancel()
+            }
             return try .json(summary)
         } catch let error as StoreError {
             throw APIError(.internalServerError, "the scan failed: \(error.description)")

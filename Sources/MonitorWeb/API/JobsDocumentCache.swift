@@ -1,6 +1,6 @@
 import Foundation
-import MonitorStore
 import Hummingbird
+import MonitorStore
 import Synchronization
 
 /// The encoded `/api/jobs` document, kept while it is still true, so that a dashboard polled
@@ -59,9 +59,11 @@ public final class JobsDocumentCache: Sendable {
     /// The document as of `now`: the cached one while it is valid, else one build shared by
     /// every caller waiting at that moment. `stamp` reads the state's current stamp (cheap);
     /// `build` reads the state and encodes the document.
-    func document(at now: Date,
-                  stamp: @escaping @Sendable () async throws -> ChangeStamp,
-                  build: @escaping @Sendable () async throws -> Document) async throws -> ByteBuffer {
+    func document(
+        at now: Date,
+        stamp: @escaping @Sendable () async throws -> ChangeStamp,
+        build: @escaping @Sendable () async throws -> Document
+    ) async throws -> ByteBuffer {
         let decision = state.withLock { state -> Decision in
             guard let document = state.document, isFresh(document, at: now) else { return .build }
             return now.timeIntervalSince(state.checkedAt) < stampCheckInterval ? .hit(document.body) : .verify(document)

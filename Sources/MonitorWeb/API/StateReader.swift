@@ -15,11 +15,12 @@ struct StateReader: Sendable {
         while true {
             do {
                 return try await offload { () throws(StoreError) -> T in try body(store) }
-            } catch where Self.isBusy(error) {
+            } catch  where Self.isBusy(error) {
                 attempt += 1
                 if attempt >= 2 {
-                    throw APIError(.serviceUnavailable, "the state database is locked (a monitor apply in progress?); try again in a moment",
-                                   headers: [.retryAfter: "2"])
+                    throw APIError(
+                        .serviceUnavailable, "the state database is locked (a monitor apply in progress?); try again in a moment",
+                        headers: [.retryAfter: "2"])
                 }
                 try? await Task.sleep(for: retryPause)
             } catch {

@@ -18,11 +18,12 @@ struct DashboardController<Context: RequestContext> {
     }
 
     static func asset(_ text: String, type: String) -> Response {
-        Response(status: .ok,
-                 headers: [
-                    .contentType: type, .contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff",
-                    HTTPFields.Element.Name("Referrer-Policy")!: "no-referrer", .cacheControl: "no-cache",
-                 ],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+                HTTPFields.Element.Name("Referrer-Policy")!: "no-referrer", .cacheControl: "no-cache",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

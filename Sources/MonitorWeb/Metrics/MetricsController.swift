@@ -14,7 +14,8 @@ struct MetricsController<Context: RequestContext> {
         let now = dependencies.clock()
         let views = try await dependencies.reader.read { store throws(StoreError) in try store.jobViews(now: now) }
         let text = dependencies.metrics.render(jobs: views)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
     }
 }

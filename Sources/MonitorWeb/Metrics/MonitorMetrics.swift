@@ -67,10 +67,13 @@ public final class MonitorMetrics: Sendable {
                 var entry = series[view.name] ?? JobSeries(status: makeStatusGauges(job: view.name), lastSuccess: nil)
                 for (status, gauge) in entry.status { gauge.set(to: status == view.status ? 1.0 : 0.0) }
                 if let at = view.lastSuccessAt {
-                    let gauge = entry.lastSuccess ?? registry.makeGauge(
-                        descriptor: MetricNameDescriptor(namespace: "monitor", metricName: "job_last_success", unitName: "timestamp_seconds",
-                                                         helpText: "When the job's last successful backup finished (Unix time)."),
-                        labels: [("job", view.name)])
+                    let gauge =
+                        entry.lastSuccess
+                        ?? registry.makeGauge(
+                            descriptor: MetricNameDescriptor(
+                                namespace: "monitor", metricName: "job_last_success", unitName: "timestamp_seconds",
+                                helpText: "When the job's last successful backup finished (Unix time)."),
+                            labels: [("job", view.name)])
                     gauge.set(to: at.timeIntervalSince1970)
                     entry.lastSuccess = gauge
                 }
@@ -81,10 +84,12 @@ public final class MonitorMetrics: Sendable {
     }
 
     private func makeStatusGauges(job: String) -> [JobStatus: Gauge] {
-        let descriptor = MetricNameDescriptor(namespace: "monitor", metricName: "job_status", unitName: "",
-                                              helpText: "1 for the job's current status, 0 for the others.")
-        return Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { status in
-            (status, registry.makeGauge(descriptor: descriptor, labels: [("job", job), ("status", status.rawValue)]))
-        })
+        let descriptor = MetricNameDescriptor(
+            namespace: "monitor", metricName: "job_status", unitName: "",
+            helpText: "1 for the job's current status, 0 for the others.")
+        return Dictionary(
+            uniqueKeysWithValues: JobStatus.allCases.map { status in
+                (status, registry.makeGauge(descriptor: descriptor, labels: [("job", job), ("status", status.rawValue)]))
+            })
     }
 }

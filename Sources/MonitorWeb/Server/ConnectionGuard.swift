@@ -41,7 +41,9 @@ final class ConnectionGuard: Sendable {
             return (id, decision, evicted)
         }
         if decision.warn {
-            logger.warning("HTTP connection limit reached: \(limits.maxConnections) connections are open; the longest-idle ones are closed to make room (new ones are refused while all are busy). If this is real load, raise the open-files limit of monitor run (ulimit -n, systemd LimitNOFILE=); the limit is half of it", metadata: ["max_connections": "\(limits.maxConnections)"])
+            logger.warning(
+                "HTTP connection limit reached: \(limits.maxConnections) connections are open; the longest-idle ones are closed to make room (new ones are refused while all are busy). If this is real load, raise the open-files limit of monitor run (ulimit -n, systemd LimitNOFILE=); the limit is half of it",
+                metadata: ["max_connections": "\(limits.maxConnections)"])
         }
         evicted?.close(promise: nil)
         if decision.admission == .refuse {

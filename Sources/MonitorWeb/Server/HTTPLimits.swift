@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The bounds of the daemon's HTTP server, so that idle or slow clients cannot hold it:
@@ -25,9 +25,9 @@ public struct HTTPLimits: Sendable, Equatable {
     public static func connectionsForOpenFileLimit() -> Int {
         var limit = rlimit()
         #if canImport(Glibc)
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
         #else
-        let resource = RLIMIT_NOFILE
+            let resource = RLIMIT_NOFILE
         #endif
         guard getrlimit(resource, &limit) == 0 else { return 256 }
         let files = Int(clamping: limit.rlim_cur)  // RLIM_INFINITY clamps to Int.max

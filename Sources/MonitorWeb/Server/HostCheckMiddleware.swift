@@ -12,8 +12,10 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
     let settings: AppliedSettings
     let machineName: String?
 
-    init(listen: ListenAddress, settings: AppliedSettings,
-         machineName: String? = HostCheckMiddleware.machineName()) {
+    init(
+        listen: ListenAddress, settings: AppliedSettings,
+        machineName: String? = HostCheckMiddleware.machineName()
+    ) {
         self.listen = listen
         self.settings = settings
         self.machineName = machineName
@@ -31,7 +33,8 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         // An absolute-form target (`GET http://name/path`) reaches here as its path alone (the
         // HTTP/1 decoding keeps `Host` as the authority), so `Host` is what is checked.
         if let authority = request.head.authority, !policy.allows(authority: authority) {
-            throw APIError(.misdirectedRequest,
+            throw APIError(
+                .misdirectedRequest,
                 "this daemon does not answer to the host name \"\(authority)\" (a guard against DNS rebinding): open it by its IP "
                     + "address or localhost, or — behind a reverse proxy or under another name — set settings.public_url to the URL "
                     + "you use and apply (taken up at the next scan)")
@@ -39,7 +42,8 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method != .get, request.method != .head, let origin = request.headers[.origin] {
             let host = URLComponents(string: origin)?.host
             guard let host, policy.allows(authority: host.contains(":") ? "[\(host)]" : host) else {
-                throw APIError(.forbidden,
+                throw APIError(
+                    .forbidden,
                     "cross-site request refused: \(request.method) from the page at \(origin) is not allowed; "
                         + "send it from the dashboard or without an Origin header (curl, scripts)")
             }

@@ -13,8 +13,10 @@ public struct NotifierService: Service {
     let clock: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: StateStore, transport: any NotificationTransport, metrics: MonitorMetrics, interval: Duration = .seconds(5),
-                clock: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        store: StateStore, transport: any NotificationTransport, metrics: MonitorMetrics, interval: Duration = .seconds(5),
+        clock: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.notifier = Notifier(store: store, transport: transport, logger: logger)
         self.metrics = metrics
         self.interval = interval

@@ -10,10 +10,13 @@ import MonitorStore
 public final class ScanCoordinator: Sendable {
     private let queue: ScanQueue<Result<ScanSummary, StoreError>>
 
-    init(store: StateStore, stateFile: StateFileWatch, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
-         jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger) {
-        let pass = ScanPass(store: store, scanner: MonitorRuntime.Scanner(store: store, logger: logger), stateFile: stateFile,
-                            settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger)
+    init(
+        store: StateStore, stateFile: StateFileWatch, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
+        jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger
+    ) {
+        let pass = ScanPass(
+            store: store, scanner: MonitorRuntime.Scanner(store: store, logger: logger), stateFile: stateFile,
+            settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger)
         self.queue = ScanQueue(work: { await pass.run() })
     }
 

@@ -28,7 +28,9 @@ struct ScanPass: Sendable {
             Result { () throws(StoreError) -> ScanSummary in try scanner.scan(now: now) }
         }
         jobsCache.refresh(from: jobsSource, logger: logger)
-        if case .success = result, let fresh = try? await offload({ [store] () throws(StoreError) -> Settings in try AppliedSettings.read(from: store) }) {
+        if case .success = result,
+            let fresh = try? await offload({ [store] () throws(StoreError) -> Settings in try AppliedSettings.read(from: store) })
+        {
             settings.update(fresh)
         }
         return finish(result: result, started: started)
@@ -41,10 +43,12 @@ struct ScanPass: Sendable {
         case .success(let summary):
             metrics.recordScan(seconds: seconds, at: clock(), errors: summary.errors.count)
             let verdicts = summary.sortedVerdicts.map { "\($0.verdict.rawValue)=\($0.count)" }.joined(separator: ",")
-            logger.info("scan finished", metadata: [
-                "jobs": "\(summary.jobs)", "verdicts": "\(verdicts)", "promoted": "\(summary.promoted)",
-                "errors": "\(summary.errors.count)", "seconds": "\(String(format: "%.3f", seconds))",
-            ])
+            logger.info(
+                "scan finished",
+                metadata: [
+                    "jobs": "\(summary.jobs)", "verdicts": "\(verdicts)", "promoted": "\(summary.promoted)",
+                    "errors": "\(summary.errors.count)", "seconds": "\(String(format: "%.3f", seconds))",
+                ])
         case .failure(let error):
             metrics.recordScan(seconds: seconds, at: nil, errors: 1)
             logger.error("scan failed", metadata: ["error": "\(error.description)"])

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Notices that the state file the daemon opened was deleted or replaced under it. SQLite keeps
 /// working on an unlinked file, so without this the daemon would go on scanning and writing to
@@ -45,10 +46,12 @@ public final class StateFileWatch: Sendable {
     static func problem(original: Identity?, current: Identity?, path: String) -> String? {
         guard let original else { return nil }
         guard let current else {
-            return "the state file \(path) was removed while monitor run had it open; scans are stopped so nothing is written to a deleted file — restore the file (or run monitor apply to create a new state) and restart monitor run"
+            return
+                "the state file \(path) was removed while monitor run had it open; scans are stopped so nothing is written to a deleted file — restore the file (or run monitor apply to create a new state) and restart monitor run"
         }
         guard current == original else {
-            return "the state file \(path) was replaced by another file while monitor run had the old one open; scans are stopped — restart monitor run to use the new file"
+            return
+                "the state file \(path) was replaced by another file while monitor run had the old one open; scans are stopped — restart monitor run to use the new file"
         }
         return nil
     }

@@ -31,12 +31,13 @@ final class BackupSandbox {
     /// A daily job `db` (02:00 UTC, 3 h window) on destination `nas`, applied on 2026-11-20 at
     /// noon, so the first expected run is the night of the 21st.
     static func dailyJob(keepVersions: Int = 3) throws -> BackupSandbox {
-        let box = try BackupSandbox(jobs: """
-              db:
-                destination: nas
-                schedule: "0 2 * * *"
-                window: 3h
-            """, keepVersions: keepVersions)
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                """, keepVersions: keepVersions)
         try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
         return box
     }

@@ -14,8 +14,9 @@ enum CheckJSONSchema {
     /// - Returns: each file's problems as the tool words them; an empty list means the file is valid.
     static func validate(_ files: [String], against schema: URL, in directory: URL) throws -> [String: [String]] {
         guard !files.isEmpty else { return [:] }
-        let result = try runProcess(try executable(), ["--output-format", "json", "--schemafile", schema.path] + files,
-                                    environment: ProcessInfo.processInfo.environment, in: directory)
+        let result = try runProcess(
+            try executable(), ["--output-format", "json", "--schemafile", schema.path] + files,
+            environment: ProcessInfo.processInfo.environment, in: directory)
         struct Report: Decodable {
             struct Problem: Decodable {
                 let filename: String
@@ -26,7 +27,7 @@ enum CheckJSONSchema {
             let parse_errors: [Problem]?
         }
         guard result.exit == 0 || result.exit == 1,
-              let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
         else {
             throw MissingProgram(description: "check-jsonschema failed (exit \(result.exit)): \(result.stderr)\(result.stdout)")
         }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A `monitor run` started on a free loopback port for one test. It is killed when the value
@@ -15,8 +15,10 @@ final class DaemonProcess {
 
     /// `command` is what runs before `--listen`: `monitor run` by default, or e.g. `["demo", "--dir", D]`.
     /// `openFileLimit` runs it under `ulimit -n N` (through `sh`, which then execs monitor).
-    init(in directory: URL, env: [String: String] = [:], command: [String] = ["run"], extraArguments: [String] = [],
-         openFileLimit: Int? = nil) throws {
+    init(
+        in directory: URL, env: [String: String] = [:], command: [String] = ["run"], extraArguments: [String] = [],
+        openFileLimit: Int? = nil
+    ) throws {
         port = try freeLoopbackPort()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -60,8 +62,9 @@ final class DaemonProcess {
     func request(_ method: String, _ path: String, token: String? = nil, timeout: Int = 20) throws -> (status: Int, body: String) {
         var arguments = ["-s", "-X", method, "--max-time", "\(timeout)", "-w", "\n%{http_code}"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
-        let result = try runProcess(try programOnPath("curl", installHint: "apt-get install curl"), arguments + [baseURL + path],
-                                    environment: monitorBaseEnvironment)
+        let result = try runProcess(
+            try programOnPath("curl", installHint: "apt-get install curl"), arguments + [baseURL + path],
+            environment: monitorBaseEnvironment)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
@@ -90,7 +93,9 @@ func freeLoopbackPort() throws -> Int {
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
     guard bound == 0 else { throw MissingProgram(description: "cannot bind a loopback socket") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }

@@ -73,7 +73,8 @@ enum MonitorExecutable {
 
     private static let located: Result<URL, MissingProgram> = {
         if let path = ProcessInfo.processInfo.environment[overrideVariable], !path.isEmpty {
-            return isExecutableFile(path) ? .success(URL(fileURLWithPath: path))
+            return isExecutableFile(path)
+                ? .success(URL(fileURLWithPath: path))
                 : .failure(MissingProgram(description: "\(overrideVariable)=\(path) is not an executable file"))
         }
         let folders = candidateFolders()
@@ -81,10 +82,12 @@ enum MonitorExecutable {
             let candidate = folder.appendingPathComponent("monitor")
             if isExecutableFile(candidate.path) { return .success(candidate.standardizedFileURL) }
         }
-        return .failure(MissingProgram(description: """
-            the monitor executable is not next to the tests (looked in \(folders.map(\.path).joined(separator: ", "))); \
-            build it with `swift build --build-tests` (same --scratch-path as `swift test`), or set \(overrideVariable)
-            """))
+        return .failure(
+            MissingProgram(
+                description: """
+                    the monitor executable is not next to the tests (looked in \(folders.map(\.path).joined(separator: ", "))); \
+                    build it with `swift build --build-tests` (same --scratch-path as `swift test`), or set \(overrideVariable)
+                    """))
     }()
 
     /// Folders that hold the test bundle: on Linux the test runner is an executable in the

@@ -18,8 +18,9 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Source
         return
     }
     guard actual != expected else { return }
-    Issue.record("output differs from \(relative) (UPDATE_SNAPSHOTS=1 rewrites it)\n\(lineDiff(expected: expected, actual: actual))",
-                 sourceLocation: sourceLocation)
+    Issue.record(
+        "output differs from \(relative) (UPDATE_SNAPSHOTS=1 rewrites it)\n\(lineDiff(expected: expected, actual: actual))",
+        sourceLocation: sourceLocation)
 }
 
 /// The first lines that differ, in a form that shows trailing spaces and missing newlines.

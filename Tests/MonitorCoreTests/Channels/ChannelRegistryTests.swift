@@ -1,6 +1,7 @@
 import Foundation
-@testable import MonitorCore
 import Testing
+
+@testable import MonitorCore
 
 /// Every kind in `ChannelRegistry` is read from YAML, stored and read back; nothing else is.
 @Suite struct ChannelRegistryTests {
@@ -8,7 +9,9 @@ import Testing
     static func configuration(declaring kind: any ChannelConfiguration.Type) throws -> (Configuration, [Diagnostic]) {
         let folder = try TemporaryFolder()
         let body = kind.example.split(separator: "\n", omittingEmptySubsequences: false).map { "      \($0)" }.joined(separator: "\n")
-        let file = try folder.write("monitor.yaml", """
+        let file = try folder.write(
+            "monitor.yaml",
+            """
             version: 1
             alert_routes:
               probe:
@@ -50,10 +53,16 @@ import Testing
     /// The forms states written before hold, read as before.
     @Test func storedFormsOfEarlierReleasesStillDecode() throws {
         let email = #"{"email":{"from":"monitor@example.com","smtp_url":"smtp://mail.example.com:587","tls":"required","to":["ops@example.com"]}}"#
-        #expect(try JSONDecoder().decode(AlertRoute.Channel.self, from: Data(email.utf8)) == .email(EmailChannel(
-            to: [EmailAddress(parsing: "ops@example.com")], from: EmailAddress(parsing: "monitor@example.com"), smtpURL: "smtp://mail.example.com:587")))
+        #expect(
+            try JSONDecoder().decode(AlertRoute.Channel.self, from: Data(email.utf8))
+                == .email(
+                    EmailChannel(
+                        to: [EmailAddress(parsing: "ops@example.com")], from: EmailAddress(parsing: "monitor@example.com"),
+                        smtpURL: "smtp://mail.example.com:587")))
         let webhook = #"{"webhook":{"format":"slack","url_env":"CHAT_URL"}}"#
-        #expect(try JSONDecoder().decode(AlertRoute.Channel.self, from: Data(webhook.utf8)) == .webhook(WebhookChannel(target: .env("CHAT_URL"), format: .slack)))
+        #expect(
+            try JSONDecoder().decode(AlertRoute.Channel.self, from: Data(webhook.utf8))
+                == .webhook(WebhookChannel(target: .env("CHAT_URL"), format: .slack)))
     }
 
     /// Once, anything that was not e-mail was read as a webhook; now it is an error that names it.

@@ -2,15 +2,16 @@ import MonitorCore
 import Testing
 
 @Suite struct EmailAddressTests {
-    @Test(arguments: [
-        ("ops@example.com", "ops@example.com", nil),
-        ("  ops@example.com  ", "ops@example.com", nil),
-        ("backups+alerts@mail.example.co.uk", "backups+alerts@mail.example.co.uk", nil),
-        ("root@localhost", "root@localhost", nil),
-        ("Backup Monitor <monitor@example.com>", "monitor@example.com", "Backup Monitor"),
-        ("<monitor@example.com>", "monitor@example.com", nil),
-        ("o'brien.x_y@ex-ample.org", "o'brien.x_y@ex-ample.org", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("ops@example.com", "ops@example.com", nil),
+            ("  ops@example.com  ", "ops@example.com", nil),
+            ("backups+alerts@mail.example.co.uk", "backups+alerts@mail.example.co.uk", nil),
+            ("root@localhost", "root@localhost", nil),
+            ("Backup Monitor <monitor@example.com>", "monitor@example.com", "Backup Monitor"),
+            ("<monitor@example.com>", "monitor@example.com", nil),
+            ("o'brien.x_y@ex-ample.org", "o'brien.x_y@ex-ample.org", nil),
+        ] as [(String, String, String?)])
     func parses(_ text: String, _ address: String, _ displayName: String?) throws {
         let parsed = try EmailAddress(parsing: text)
         #expect(parsed.address == address)

@@ -2,12 +2,13 @@ import MonitorCore
 import Testing
 
 @Suite struct TimeSpanTests {
-    @Test(arguments: [
-        ("90s", 90, "1m30s"), ("15m", 900, "15m"), ("3h", 10_800, "3h"), ("2d", 172_800, "2d"),
-        ("1h30m", 5_400, "1h30m"), ("90m", 5_400, "1h30m"), ("1d2h3m4s", 93_784, "1d2h3m4s"),
-        ("0h5m", 300, "5m"), ("24h", 86_400, "1d"), ("36h", 129_600, "1d12h"), ("1s", 1, "1s"),
-        ("007m", 420, "7m"), ("36500d", 3_153_600_000, "36500d"),
-    ] as [(String, Int64, String)])
+    @Test(
+        arguments: [
+            ("90s", 90, "1m30s"), ("15m", 900, "15m"), ("3h", 10_800, "3h"), ("2d", 172_800, "2d"),
+            ("1h30m", 5_400, "1h30m"), ("90m", 5_400, "1h30m"), ("1d2h3m4s", 93_784, "1d2h3m4s"),
+            ("0h5m", 300, "5m"), ("24h", 86_400, "1d"), ("36h", 129_600, "1d12h"), ("1s", 1, "1s"),
+            ("007m", 420, "7m"), ("36500d", 3_153_600_000, "36500d"),
+        ] as [(String, Int64, String)])
     func parsesAndPrintsCanonically(_ text: String, _ seconds: Int64, _ canonical: String) throws {
         let span = try TimeSpan(parsing: text)
         #expect(span.seconds == seconds)

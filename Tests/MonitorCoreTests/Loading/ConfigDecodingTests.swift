@@ -78,11 +78,17 @@ import Testing
         #expect(relay.on == [.hashMismatch])
         #expect(relay.sendResolved == true)
         #expect(relay.repeatInterval == nil)
-        guard case .email(let relayEmail) = relay.channel else { Issue.record("relay is not an e-mail route"); return }
+        guard case .email(let relayEmail) = relay.channel else {
+            Issue.record("relay is not an e-mail route")
+            return
+        }
         #expect(relayEmail.tls == TLSPolicy.none)
         #expect(relayEmail.username == nil && relayEmail.passwordEnv == nil && relayEmail.caFile == nil)
 
-        guard case .email(let secure) = configuration.route(named: "secure-mail")?.channel else { Issue.record("secure-mail"); return }
+        guard case .email(let secure) = configuration.route(named: "secure-mail")?.channel else {
+            Issue.record("secure-mail")
+            return
+        }
         #expect(secure.tls == .required)
 
         let chat = try #require(configuration.route(named: "chat"))
@@ -97,7 +103,8 @@ import Testing
     @Test func destinationsKeepTheirVersionsCount() throws {
         let configuration = try Self.load("valid/full.yaml")
         #expect(configuration.destination(named: "nas")?.keepVersions == 1)
-        #expect(configuration.destination(named: "offsite") == Destination(name: "offsite", path: Self.folder("valid/backups/offsite"), keepVersions: 30))
+        #expect(
+            configuration.destination(named: "offsite") == Destination(name: "offsite", path: Self.folder("valid/backups/offsite"), keepVersions: 30))
     }
 
     @Test func aFolderOfFilesMakesOneConfiguration() throws {
@@ -110,9 +117,10 @@ import Testing
         #expect(configuration.job(named: "warehouse")?.timezone == "Europe/Berlin")
         #expect(configuration.job(named: "cms-db")?.timezone == "UTC")
         #expect(configuration.routes.map(\.value.name) == ["data-chat", "oncall", "web-hook"])
-        #expect(configuration.routes.map(\.location.file) == [
-            "valid-dirs/team-split/data.yaml", "valid-dirs/team-split/00-shared.yaml", "valid-dirs/team-split/web.yml",
-        ])
+        #expect(
+            configuration.routes.map(\.location.file) == [
+                "valid-dirs/team-split/data.yaml", "valid-dirs/team-split/00-shared.yaml", "valid-dirs/team-split/web.yml",
+            ])
     }
 
     @Test func cronFormsAreKeptAsWritten() throws {

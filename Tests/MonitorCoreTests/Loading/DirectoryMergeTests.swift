@@ -55,13 +55,15 @@ import Testing
         try folder.write("config/b.yaml", "version: 1\nsettings:\n  timezone: UTC\ndestinations:\n  nas: {path: /srv/b}\n")
         let result = load()
         #expect(result.configuration == nil)
-        #expect(result.diagnostics.map(\.message) == [
-            "setting \"timezone\" is already set at config/a.yaml:3:3; set it in one file only",
-            "destination \"nas\" is declared twice; the first is at config/a.yaml:5:3",
-        ])
-        #expect(result.diagnostics.map(\.location) == [
-            SourceLocation(file: "config/b.yaml", line: 3, column: 3), SourceLocation(file: "config/b.yaml", line: 5, column: 3),
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "setting \"timezone\" is already set at config/a.yaml:3:3; set it in one file only",
+                "destination \"nas\" is declared twice; the first is at config/a.yaml:5:3",
+            ])
+        #expect(
+            result.diagnostics.map(\.location) == [
+                SourceLocation(file: "config/b.yaml", line: 3, column: 3), SourceLocation(file: "config/b.yaml", line: 5, column: 3),
+            ])
     }
 
     @Test func anEmptyFolderIsAnError() throws {
@@ -74,9 +76,12 @@ import Testing
 
     @Test func aMissingPathIsAnError() {
         let result = load("nowhere.yaml")
-        #expect(result.diagnostics == [Diagnostic(
-            .error, "cannot read the configuration: \"nowhere.yaml\" does not exist (give --config PATH or set MONITOR_CONFIG)",
-            file: "nowhere.yaml")])
+        #expect(
+            result.diagnostics == [
+                Diagnostic(
+                    .error, "cannot read the configuration: \"nowhere.yaml\" does not exist (give --config PATH or set MONITOR_CONFIG)",
+                    file: "nowhere.yaml")
+            ])
     }
 
     @Test func aFileThatIsNotUTF8IsAnErrorOfThatFile() throws {
@@ -93,10 +98,11 @@ import Testing
         #expect(load().sources == ["config/a.yaml": "version: 1\n", "config/b.yaml": "version: 1\njobs: {}\n"])
     }
 
-    @Test(arguments: [
-        (nil, [:], "monitor.yaml"), (nil, ["MONITOR_CONFIG": "/etc/monitor"], "/etc/monitor"),
-        (nil, ["MONITOR_CONFIG": ""], "monitor.yaml"), ("given.yaml", ["MONITOR_CONFIG": "/etc/monitor"], "given.yaml"),
-    ] as [(String?, [String: String], String)])
+    @Test(
+        arguments: [
+            (nil, [:], "monitor.yaml"), (nil, ["MONITOR_CONFIG": "/etc/monitor"], "/etc/monitor"),
+            (nil, ["MONITOR_CONFIG": ""], "monitor.yaml"), ("given.yaml", ["MONITOR_CONFIG": "/etc/monitor"], "given.yaml"),
+        ] as [(String?, [String: String], String)])
     func theConfigurationPathComesFromTheOptionThenTheEnvironment(_ option: String?, _ environment: [String: String], _ path: String) {
         #expect(ConfigLoader.path(option: option, environment: environment) == path)
     }

@@ -15,10 +15,13 @@ import Testing
     @Test(arguments: [false, true])
     func anUnsetVariableIsAWarningOrWithStrictAnError(_ strict: Bool) {
         let diagnostics = HostChecks(environment: ["OTHER": "x"], strict: strict).diagnostics(for: [Self.token])
-        #expect(diagnostics == [Diagnostic(
-            strict ? .error : .warning,
-            "environment variable API_TOKEN is not set here; it holds the API token, so set it in the environment of `monitor run`",
-            at: Self.here)])
+        #expect(
+            diagnostics == [
+                Diagnostic(
+                    strict ? .error : .warning,
+                    "environment variable API_TOKEN is not set here; it holds the API token, so set it in the environment of `monitor run`",
+                    at: Self.here)
+            ])
     }
 
     @Test(arguments: [false, true])
@@ -29,8 +32,9 @@ import Testing
     }
 
     @Test func aVariableNamedTwiceIsReportedAtEachPlaceButOncePerPlace() {
-        let elsewhere = HostReference.environmentVariable(name: "API_TOKEN", purpose: "the API token",
-                                                          location: SourceLocation(file: "b.yaml", line: 1, column: 1))
+        let elsewhere = HostReference.environmentVariable(
+            name: "API_TOKEN", purpose: "the API token",
+            location: SourceLocation(file: "b.yaml", line: 1, column: 1))
         let diagnostics = HostChecks(environment: [:], strict: false).diagnostics(for: [Self.token, Self.token, elsewhere])
         #expect(diagnostics.map(\.location) == [Self.here, SourceLocation(file: "b.yaml", line: 1, column: 1)])
     }
@@ -50,17 +54,20 @@ import Testing
         ]
         let diagnostics = HostChecks(environment: [:], strict: strict).diagnostics(for: references)
         #expect(diagnostics.allSatisfy { $0.severity == .warning })
-        #expect(diagnostics.map(\.message) == [
-            "folder \(folder.path("missing")) does not exist here (path of destination \"gone\"); create it or mount the storage before `monitor run`",
-            "\(folder.path("file.pem")) is a file, not a folder (path of destination \"file\")",
-            "file \(folder.path("absent.pem")) does not exist here (email.ca_file of alert route \"gone\"); put it there before `monitor run`",
-            "file \(folder.path("backups")) does not exist here (email.ca_file of alert route \"folder\"); put it there before `monitor run`",
-        ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "folder \(folder.path("missing")) does not exist here (path of destination \"gone\"); create it or mount the storage before `monitor run`",
+                "\(folder.path("file.pem")) is a file, not a folder (path of destination \"file\")",
+                "file \(folder.path("absent.pem")) does not exist here (email.ca_file of alert route \"gone\"); put it there before `monitor run`",
+                "file \(folder.path("backups")) does not exist here (email.ca_file of alert route \"folder\"); put it there before `monitor run`",
+            ])
     }
 
     @Test func theLoaderReportsEveryVariableTheConfigurationNames() throws {
         let folder = try TemporaryFolder("monitor-host")
-        try folder.write("monitor.yaml", """
+        try folder.write(
+            "monitor.yaml",
+            """
             version: 1
             settings: {api_token_env: TOKEN}
             alert_routes:

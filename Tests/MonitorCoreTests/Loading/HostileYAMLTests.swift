@@ -26,8 +26,10 @@ import Testing
     static func aliasBomb(depth: Int, keyedAt place: String) -> String {
         var lines = ["version: 1", "x-anchors:", "  a0: &a0 [lol, lol]"]
         lines += (1...depth).map { "  a\($0): &a\($0) [*a\($0 - 1), *a\($0 - 1)]" }
-        lines += ["destinations:", "  nas: {path: /srv/backups}", "jobs:", "  db:", "    destination: nas",
-                  "    schedule: \"@daily\"", "    window: 1h", "    labels:"]
+        lines += [
+            "destinations:", "  nas: {path: /srv/backups}", "jobs:", "  db:", "    destination: nas",
+            "    schedule: \"@daily\"", "    window: 1h", "    labels:",
+        ]
         switch place {
         case "labels": lines += ["      ? *a\(depth)", "      : x"]
         default: lines += ["? *a\(depth)", ": x"]
@@ -38,14 +40,17 @@ import Testing
     @Test(arguments: ["labels", "top level"])
     func anAliasOfABillionLaughsListAsAKeyIsAnErrorFoundWithoutExpandingIt(_ place: String) throws {
         let depth = 40
-        let result = try #require(try load(Self.aliasBomb(depth: depth, keyedAt: place)),
-                                  "loading an alias bomb used as a key did not finish within 10 s")
+        let result = try #require(
+            try load(Self.aliasBomb(depth: depth, keyedAt: place)),
+            "loading an alias bomb used as a key did not finish within 10 s")
         let line = depth + 12
         let column = place == "labels" ? 9 : 3
         #expect(result.configuration == nil)
-        #expect(result.diagnostics.contains(
-            .error("mapping keys must be plain text, not an alias of a list (*a\(depth))",
-                   at: SourceLocation(file: "monitor.yaml", line: line, column: column))),
+        #expect(
+            result.diagnostics.contains(
+                .error(
+                    "mapping keys must be plain text, not an alias of a list (*a\(depth))",
+                    at: SourceLocation(file: "monitor.yaml", line: line, column: column))),
             "\(result.diagnostics)")
     }
 
@@ -80,8 +85,11 @@ import Testing
 
     @Test func columnsOnTheFirstLineCountFromTheCharacterAfterAByteOrderMark() throws {
         let result = try #require(try load("\u{FEFF}verison: 1\n"))
-        #expect(result.diagnostics.contains(
-            .error("unknown key \"verison\" in the top level; did you mean \"version\"?", at: SourceLocation(file: "monitor.yaml", line: 1, column: 1))),
+        #expect(
+            result.diagnostics.contains(
+                .error(
+                    "unknown key \"verison\" in the top level; did you mean \"version\"?",
+                    at: SourceLocation(file: "monitor.yaml", line: 1, column: 1))),
             "\(result.diagnostics)")
     }
 

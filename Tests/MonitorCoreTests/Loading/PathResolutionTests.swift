@@ -28,7 +28,9 @@ import Testing
     }
 
     @Test func stateAndDestinationPathsAreRelativeToTheDeclaringFile() throws {
-        try folder.write("etc/monitor.yaml", """
+        try folder.write(
+            "etc/monitor.yaml",
+            """
             version: 1
             settings:
               state: ../var/lib/monitor.sqlite
@@ -68,8 +70,9 @@ import Testing
         try folder.write("etc/monitor.yaml", "version: 1\ndestinations:\n  nas: {path: backups/nas}\n  gone: {path: backups/gone}\n")
         let result = ConfigLoader(workingDirectory: folder.path).load(path: "etc/monitor.yaml")
         let warnings = HostChecks(environment: [:], strict: false).diagnostics(for: result.hostReferences)
-        #expect(warnings.map(\.message) == [
-            "folder \(folder.path("etc/backups/gone")) does not exist here (path of destination \"gone\"); create it or mount the storage before `monitor run`",
-        ])
+        #expect(
+            warnings.map(\.message) == [
+                "folder \(folder.path("etc/backups/gone")) does not exist here (path of destination \"gone\"); create it or mount the storage before `monitor run`"
+            ])
     }
 }

@@ -7,15 +7,19 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// SPEC §6 as tables: which route hears what, grouping, RESOLVED and REMINDER.
 @Suite struct AlertPolicyTests {
-    static let job = Job(name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
-                         timezone: "Europe/Paris", routes: ["mail", "chat"], labels: ["team": "data"])
-    static let mail = AlertRoute(name: "mail", channel: .webhook(.init(target: .url("https://x.example.com"))), repeatInterval: TimeSpan(seconds: 43_200))
-    static let chat = AlertRoute(name: "chat", channel: .webhook(.init(target: .url("https://y.example.com"))), on: [.failed, .missing], sendResolved: false)
+    static let job = Job(
+        name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
+        timezone: "Europe/Paris", routes: ["mail", "chat"], labels: ["team": "data"])
+    static let mail = AlertRoute(
+        name: "mail", channel: .webhook(.init(target: .url("https://x.example.com"))), repeatInterval: TimeSpan(seconds: 43_200))
+    static let chat = AlertRoute(
+        name: "chat", channel: .webhook(.init(target: .url("https://y.example.com"))), on: [.failed, .missing], sendResolved: false)
     let policy = AlertPolicy(job: job, routes: [mail, chat], publicURL: "https://backups.example.com/")
 
     static func record(_ day: Int, _ state: Verdict, message: String? = nil) -> OccurrenceRecord {
         let scheduled = at(String(format: "2026-11-%02dT01:00:00Z", day))
-        return OccurrenceRecord(occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(10_800)), state: state, message: message)
+        return OccurrenceRecord(
+            occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(10_800)), state: state, message: message)
     }
 
     func summary(_ items: [OutboxItem]) -> [String] {
@@ -24,8 +28,9 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     @Test func aFailureGoesToEveryRouteThatListsIt() {
         let failed = Self.record(21, .failed, message: "pg_dump: connection refused")
-        let items = policy.notifications(changes: [(before: .pending, after: failed)], statusBefore: nil, statusAfter: failed,
-                                         lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z"))
+        let items = policy.notifications(
+            changes: [(before: .pending, after: failed)], statusBefore: nil, statusAfter: failed,
+            lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z"))
         #expect(summary(items) == ["mail FAILED 1", "chat FAILED 1"])
         #expect(items[0].alert.message == "pg_dump: connection refused")
         #expect(items[0].alert.url == "https://backups.example.com/?job=db")
@@ -35,15 +40,17 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     @Test func aHashMismatchSkipsARouteThatDoesNotListIt() {
         let mismatch = Self.record(21, .hashMismatch)
-        let items = policy.notifications(changes: [(before: .pending, after: mismatch)], statusBefore: nil, statusAfter: mismatch,
-                                         lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z"))
+        let items = policy.notifications(
+            changes: [(before: .pending, after: mismatch)], statusBefore: nil, statusAfter: mismatch,
+            lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z"))
         #expect(summary(items) == ["mail HASH_MISMATCH 1"])
     }
 
     @Test func missingOccurrencesOfOneScanAreGrouped() {
         let missing = (21...23).map { Self.record($0, .missing, message: "no status file") }
-        let items = policy.notifications(changes: missing.reversed().map { (before: nil, after: $0) }, statusBefore: nil, statusAfter: missing.last,
-                                         lastProblemAlert: [:], now: at("2026-11-23T06:00:00Z"))
+        let items = policy.notifications(
+            changes: missing.reversed().map { (before: nil, after: $0) }, statusBefore: nil, statusAfter: missing.last,
+            lastProblemAlert: [:], now: at("2026-11-23T06:00:00Z"))
         #expect(summary(items) == ["mail MISSING 3", "chat MISSING 3"])
         #expect(items[0].alert.occurrences.map(\.scheduledAt) == missing.map(\.occurrence.scheduledAt))
         #expect(items[0].dedupKey == "db/mail/MISSING/2026-11-21T01:00:00Z/2026-11-23T01:00:00Z")
@@ -52,24 +59,29 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     @Test func backToSuccessIsResolvedOnlyWhereSendResolvedAndTheProblemWasReceived() {
         let failed = Self.record(21, .failed)
         let success = Self.record(22, .success)
-        let items = policy.notifications(changes: [(before: .pending, after: success)], statusBefore: failed, statusAfter: success,
-                                         lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-22T03:00:00Z"))
+        let items = policy.notifications(
+            changes: [(before: .pending, after: success)], statusBefore: failed, statusAfter: success,
+            lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-22T03:00:00Z"))
         #expect(summary(items) == ["mail RESOLVED 1"])  // chat has send_resolved: false
-        let afterMismatch = policy.notifications(changes: [(before: .pending, after: success)], statusBefore: Self.record(21, .hashMismatch),
-                                                 statusAfter: success, lastProblemAlert: [:], now: at("2026-11-22T03:00:00Z"))
+        let afterMismatch = policy.notifications(
+            changes: [(before: .pending, after: success)], statusBefore: Self.record(21, .hashMismatch),
+            statusAfter: success, lastProblemAlert: [:], now: at("2026-11-22T03:00:00Z"))
         #expect(summary(afterMismatch) == ["mail RESOLVED 1"])
-        let afterSuccess = policy.notifications(changes: [(before: .pending, after: success)], statusBefore: Self.record(21, .success),
-                                                statusAfter: success, lastProblemAlert: [:], now: at("2026-11-22T03:00:00Z"))
+        let afterSuccess = policy.notifications(
+            changes: [(before: .pending, after: success)], statusBefore: Self.record(21, .success),
+            statusAfter: success, lastProblemAlert: [:], now: at("2026-11-22T03:00:00Z"))
         #expect(afterSuccess.isEmpty)
     }
 
     @Test func aReminderComesEveryRepeatIntervalWhileStillBad() {
         let failed = Self.record(21, .failed, message: "disk full")
-        let early = policy.notifications(changes: [], statusBefore: failed, statusAfter: failed,
-                                         lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-21T14:59:59Z"))
+        let early = policy.notifications(
+            changes: [], statusBefore: failed, statusAfter: failed,
+            lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-21T14:59:59Z"))
         #expect(early.isEmpty)
-        let due = policy.notifications(changes: [], statusBefore: failed, statusAfter: failed,
-                                       lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-21T15:00:00Z"))
+        let due = policy.notifications(
+            changes: [], statusBefore: failed, statusAfter: failed,
+            lastProblemAlert: ["mail": at("2026-11-21T03:00:00Z")], now: at("2026-11-21T15:00:00Z"))
         #expect(summary(due) == ["mail REMINDER 1"])  // chat has no repeat_interval
         #expect(due[0].alert.message == "still FAILED: disk full")
         #expect(due[0].dedupKey == "db/mail/REMINDER/2026-11-21T15:00:00Z")
@@ -78,7 +90,10 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     @Test func aJobWithoutRoutesTellsNobody() {
         let silent = AlertPolicy(job: Self.job, routes: [], publicURL: nil)
         let failed = Self.record(21, .failed)
-        #expect(silent.notifications(changes: [(before: nil, after: failed)], statusBefore: nil, statusAfter: failed,
-                                     lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z")).isEmpty)
+        #expect(
+            silent.notifications(
+                changes: [(before: nil, after: failed)], statusBefore: nil, statusAfter: failed,
+                lastProblemAlert: [:], now: at("2026-11-21T03:00:00Z")
+            ).isEmpty)
     }
 }

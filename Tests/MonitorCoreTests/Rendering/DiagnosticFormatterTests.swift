@@ -6,35 +6,40 @@ import Testing
 @Suite struct DiagnosticFormatterTests {
     static let source = "version: 1\njobs:\n  db:\n    window: 0m\n\tbad: tab\r\n"
     static let formatter = DiagnosticFormatter(sources: ["monitor.yaml": source])
-    static let window = Diagnostic.error("window of job \"db\": invalid duration \"0m\": must be greater than zero",
-                                         at: SourceLocation(file: "monitor.yaml", line: 4, column: 13))
+    static let window = Diagnostic.error(
+        "window of job \"db\": invalid duration \"0m\": must be greater than zero",
+        at: SourceLocation(file: "monitor.yaml", line: 4, column: 13))
 
     @Test func textShowsTheLineAndACaretUnderTheColumn() {
-        #expect(Self.formatter.render([Self.window], as: .text) == """
-            monitor.yaml:4:13: error: window of job "db": invalid duration "0m": must be greater than zero
-                window: 0m
-                        ^
+        #expect(
+            Self.formatter.render([Self.window], as: .text) == """
+                monitor.yaml:4:13: error: window of job "db": invalid duration "0m": must be greater than zero
+                    window: 0m
+                            ^
 
-            """)
+                """)
     }
 
     @Test func textKeepsTabsInTheMarginAndDropsACarriageReturn() {
-        let tab = Diagnostic.error("invalid YAML: a tab character; YAML indents with spaces only",
-                                   at: SourceLocation(file: "monitor.yaml", line: 5, column: 2))
-        #expect(Self.formatter.render([tab], as: .text)
-            == "monitor.yaml:5:2: error: invalid YAML: a tab character; YAML indents with spaces only\n\tbad: tab\n\t^\n")
+        let tab = Diagnostic.error(
+            "invalid YAML: a tab character; YAML indents with spaces only",
+            at: SourceLocation(file: "monitor.yaml", line: 5, column: 2))
+        #expect(
+            Self.formatter.render([tab], as: .text)
+                == "monitor.yaml:5:2: error: invalid YAML: a tab character; YAML indents with spaces only\n\tbad: tab\n\t^\n")
     }
 
     @Test func textWithoutALineOrASourceIsOneLine() {
         let unreadable = Diagnostic(.error, "\"b.yaml\" is not UTF-8 text; save it as UTF-8", file: "b.yaml")
         let warning = Diagnostic.warning("environment variable X is not set here", at: SourceLocation(file: "other.yaml", line: 2, column: 1))
         let beyond = Diagnostic.error("past the end", at: SourceLocation(file: "monitor.yaml", line: 40, column: 1))
-        #expect(Self.formatter.render([unreadable, warning, beyond], as: .text) == """
-            b.yaml: error: "b.yaml" is not UTF-8 text; save it as UTF-8
-            other.yaml:2:1: warning: environment variable X is not set here
-            monitor.yaml:40:1: error: past the end
+        #expect(
+            Self.formatter.render([unreadable, warning, beyond], as: .text) == """
+                b.yaml: error: "b.yaml" is not UTF-8 text; save it as UTF-8
+                other.yaml:2:1: warning: environment variable X is not set here
+                monitor.yaml:40:1: error: past the end
 
-            """)
+                """)
     }
 
     @Test func jsonIsAnArrayOfFiveKeys() throws {
@@ -64,21 +69,23 @@ import Testing
 
     @Test func githubPrintsWorkflowCommands() {
         let warning = Diagnostic.warning("environment variable X is not set here", at: SourceLocation(file: "a.yaml", line: 2, column: 1))
-        #expect(Self.formatter.render([Self.window, warning], as: .github) == """
-            ::error file=monitor.yaml,line=4,col=13::window of job "db": invalid duration "0m": must be greater than zero
-            ::warning file=a.yaml,line=2,col=1::environment variable X is not set here
+        #expect(
+            Self.formatter.render([Self.window, warning], as: .github) == """
+                ::error file=monitor.yaml,line=4,col=13::window of job "db": invalid duration "0m": must be greater than zero
+                ::warning file=a.yaml,line=2,col=1::environment variable X is not set here
 
-            """)
+                """)
     }
 
     @Test func githubEscapesTheMessageAndTheFile() {
         let odd = Diagnostic.error("100% wrong\r\nsecond line: a, b", at: SourceLocation(file: "dir,1/a:b%.yaml", line: 1, column: 1))
         let unreadable = Diagnostic(.error, "cannot read", file: "x.yaml")
-        #expect(Self.formatter.render([odd, unreadable], as: .github) == """
-            ::error file=dir%2C1/a%3Ab%25.yaml,line=1,col=1::100%25 wrong%0D%0Asecond line: a, b
-            ::error file=x.yaml::cannot read
+        #expect(
+            Self.formatter.render([odd, unreadable], as: .github) == """
+                ::error file=dir%2C1/a%3Ab%25.yaml,line=1,col=1::100%25 wrong%0D%0Asecond line: a, b
+                ::error file=x.yaml::cannot read
 
-            """)
+                """)
     }
 
     @Test func summaryCountsErrorsAndWarnings() {

@@ -3,7 +3,7 @@ import MonitorCore
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// The static report and the job history chart (SPEC §10): escaping, empty state, geometry.
@@ -16,31 +16,41 @@ import FoundationXML
 
     static func time(_ text: String) -> Date { Timestamp.parse(text)! }
 
-    static func job(_ name: String, status: JobStatus, description: String? = nil, labels: [String: String] = [:],
-                    recent: [OccurrenceRecord] = [], sizes: [VersionSize] = []) throws -> ReportJob {
-        let job = Job(name: name, destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
-                      labels: labels, description: description)
-        let view = JobView(job: job, status: status, lastSuccessAt: sizes.last?.finishedAt,
-                           currentVersion: sizes.last.map { VersionView(id: $0.versionID, files: $0.files, bytes: $0.bytes, promotedAt: $0.finishedAt) },
-                           latest: recent.last.map(OccurrenceView.init), next: nil)
+    static func job(
+        _ name: String, status: JobStatus, description: String? = nil, labels: [String: String] = [:],
+        recent: [OccurrenceRecord] = [], sizes: [VersionSize] = []
+    ) throws -> ReportJob {
+        let job = Job(
+            name: name, destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
+            labels: labels, description: description)
+        let view = JobView(
+            job: job, status: status, lastSuccessAt: sizes.last?.finishedAt,
+            currentVersion: sizes.last.map { VersionView(id: $0.versionID, files: $0.files, bytes: $0.bytes, promotedAt: $0.finishedAt) },
+            latest: recent.last.map(OccurrenceView.init), next: nil)
         return ReportJob(view: view, recent: recent, sizes: sizes)
     }
 
     static func occurrence(_ day: Int, _ state: Verdict, message: String? = nil, late: Bool = false) -> OccurrenceRecord {
         let scheduled = time("2026-11-01T02:00:00Z").addingTimeInterval(Double(day) * 86_400)
-        return OccurrenceRecord(occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(10_800)),
-                                state: state, late: late, message: message)
+        return OccurrenceRecord(
+            occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(10_800)),
+            state: state, late: late, message: message)
     }
 
     static func hostileModel() throws -> ReportModel {
         let recent = [occurrence(20, .success), occurrence(21, .failed, message: hostileMessage), occurrence(22, .missing)]
         let sizes = [VersionSize(versionID: "v1<x>", finishedAt: time("2026-11-21T02:10:00Z"), bytes: 1_000, files: 1, deleted: false)]
-        let revision = AppliedRevision(number: 2, configDigest: String(repeating: "ab", count: 32), configPath: "/etc/<monitor>.yaml",
-                                       gitCommit: "\"><script>", gitBranch: "feature/<b>", gitDirty: true,
-                                       appliedAt: time("2026-11-20T12:00:00Z"), user: "<u>", host: "h&h")
-        return ReportModel(generatedAt: now, days: 30, revision: revision, verdictCounts: [.success: 1, .failed: 1, .missing: 1],
-                           jobs: [try job(hostileName, status: .failed, description: hostileDescription, labels: hostileLabels,
-                                          recent: recent, sizes: sizes)])
+        let revision = AppliedRevision(
+            number: 2, configDigest: String(repeating: "ab", count: 32), configPath: "/etc/<monitor>.yaml",
+            gitCommit: "\"><script>", gitBranch: "feature/<b>", gitDirty: true,
+            appliedAt: time("2026-11-20T12:00:00Z"), user: "<u>", host: "h&h")
+        return ReportModel(
+            generatedAt: now, days: 30, revision: revision, verdictCounts: [.success: 1, .failed: 1, .missing: 1],
+            jobs: [
+                try job(
+                    hostileName, status: .failed, description: hostileDescription, labels: hostileLabels,
+                    recent: recent, sizes: sizes)
+            ])
     }
 
     @Test func hostileValuesAreEscapedInTextAttributesAndSVG() throws {
@@ -88,8 +98,9 @@ import FoundationXML
 
     @Test func jobsNeedingAttentionComeFirstThenByName() throws {
         let statuses: [(String, JobStatus)] = [("b", .success), ("z", .failed), ("a", .pending), ("m", .hashMismatch), ("c", .missing), ("d", .new)]
-        let model = ReportModel(generatedAt: Self.now, days: 30, revision: nil, verdictCounts: [:],
-                                jobs: try statuses.map { try Self.job($0.0, status: $0.1) })
+        let model = ReportModel(
+            generatedAt: Self.now, days: 30, revision: nil, verdictCounts: [:],
+            jobs: try statuses.map { try Self.job($0.0, status: $0.1) })
         #expect(model.orderedJobs.map(\.view.name) == ["c", "m", "z", "a", "b", "d"])
         let html = ReportRenderer.html(model)
         let positions = ["c", "m", "z", "a", "b", "d"].map { html.range(of: "id=\"job-\($0)\"")!.lowerBound }
@@ -121,7 +132,8 @@ import FoundationXML
     }
 
     @Test func theSizeChartPlacesEachVersionOnTheTimeAndSizeAxes() {
-        let start = Self.time("2026-11-01T00:00:00Z"), end = Self.time("2026-11-11T00:00:00Z")
+        let start = Self.time("2026-11-01T00:00:00Z")
+        let end = Self.time("2026-11-11T00:00:00Z")
         let sizes = [
             VersionSize(versionID: "v1", finishedAt: start, bytes: 500, files: 1, deleted: true),
             VersionSize(versionID: "v2", finishedAt: Self.time("2026-11-06T00:00:00Z"), bytes: 2_000, files: 2, deleted: false),
@@ -150,7 +162,9 @@ import FoundationXML
         #expect(chart.label == "Occurrences in the period by verdict: 30 SUCCESS, 3 FAILED")
     }
 
-    @Test(arguments: [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KiB"), (52_430_634, "50.0 MiB"), (5 * 1_099_511_627_776, "5.0 TiB")] as [(Int64, String)])
+    @Test(
+        arguments: [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KiB"), (52_430_634, "50.0 MiB"), (5 * 1_099_511_627_776, "5.0 TiB")]
+            as [(Int64, String)])
     func sizesAreInBinaryUnits(bytes: Int64, text: String) {
         #expect(ReportFormat.bytes(bytes) == text)
     }
@@ -177,8 +191,10 @@ final class XMLTextCollector: NSObject, XMLParserDelegate {
     var titles: [String] = []
     private var current: String?
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(name)
         if name == "title" { current = "" }
     }

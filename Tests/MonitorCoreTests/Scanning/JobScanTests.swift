@@ -11,8 +11,9 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     /// Daily at 02:00 UTC with a 3 h window, applied on 2026-11-20 at noon: the first expected
     /// occurrence is 2026-11-21T02:00Z.
     static let active = ActiveJob(
-        job: Job(name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
-                 routes: ["ops"]),
+        job: Job(
+            name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800),
+            routes: ["ops"]),
         destination: Destination(name: "nas", path: "/srv/backups"), activeSince: at("2026-11-20T12:00:00Z"))
     static let route = AlertRoute(name: "ops", channel: .webhook(.init(target: .url("https://hooks.example.com/x"))))
     static let policy = AlertPolicy(job: active.job, routes: [route], publicURL: nil)
@@ -24,16 +25,22 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     static func evidence(_ verdict: Verdict, finishedAt: String?, instant: String? = nil, message: String? = nil) -> StatusOutcome {
         let finished = finishedAt.map(at)
-        let record = StatusFileRecord(sha256: "hash-\(verdict.rawValue)-\(finishedAt ?? "none")", scheduledAt: nil, status: nil,
-                                      finishedAt: finished, receivedAt: at("2026-11-21T00:00:00Z"), verdict: verdict, message: message)
-        return .evidence(StatusEvidence(evidence: Evidence(finishedAt: finished, verdict: verdict, message: message, versionID: nil),
-                                        record: record, instant: (instant ?? finishedAt).map(at)!))
+        let record = StatusFileRecord(
+            sha256: "hash-\(verdict.rawValue)-\(finishedAt ?? "none")", scheduledAt: nil, status: nil,
+            finishedAt: finished, receivedAt: at("2026-11-21T00:00:00Z"), verdict: verdict, message: message)
+        return .evidence(
+            StatusEvidence(
+                evidence: Evidence(finishedAt: finished, verdict: verdict, message: message, versionID: nil),
+                record: record, instant: (instant ?? finishedAt).map(at)!))
     }
 
-    static func decide(ledger: JobLedger = emptyLedger, _ outcome: StatusOutcome = .nothing, attributedRow: OccurrenceRecord? = nil,
-                       destinationPresent: Bool = true, now: String) -> JobScanResult? {
-        let input = JobScanInput(job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
-                                 destinationPresent: destinationPresent, policy: policy, now: at(now))
+    static func decide(
+        ledger: JobLedger = emptyLedger, _ outcome: StatusOutcome = .nothing, attributedRow: OccurrenceRecord? = nil,
+        destinationPresent: Bool = true, now: String
+    ) -> JobScanResult? {
+        let input = JobScanInput(
+            job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
+            destinationPresent: destinationPresent, policy: policy, now: at(now))
         guard case .decided(let result) = JobScan.decide(input) else { return nil }
         return result
     }
@@ -56,58 +63,77 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
         var testDescription: String { rule }
     }
 
-    static let decided = OccurrenceRecord(occurrence: occurrence("2026-11-21T02:00:00Z"), state: .failed, finishedAt: at("2026-11-21T02:10:00Z"),
-                                          message: "first try")
-    static let afterFirst = JobLedger(lastKnown: at("2026-11-21T02:00:00Z"), pending: [], statusKnown: false, latestDecided: decided,
-                                      lastProblemAlert: ["ops": at("2026-11-21T02:15:00Z")])
+    static let decided = OccurrenceRecord(
+        occurrence: occurrence("2026-11-21T02:00:00Z"), state: .failed, finishedAt: at("2026-11-21T02:10:00Z"),
+        message: "first try")
+    static let afterFirst = JobLedger(
+        lastKnown: at("2026-11-21T02:00:00Z"), pending: [], statusKnown: false, latestDecided: decided,
+        lastProblemAlert: ["ops": at("2026-11-21T02:15:00Z")])
 
     static let cases: [Case] = [
-        Case(rule: "PENDING: the window is open and no status file yet", now: "2026-11-21T03:00:00Z",
-             rows: ["2026-11-21T02:00:00Z PENDING"], verdicts: 0),
-        Case(rule: "MISSING: the window ended without a status file", now: "2026-11-21T05:00:00Z",
-             rows: ["2026-11-21T02:00:00Z MISSING"], verdicts: 1, events: ["MISSING"]),
-        Case(rule: "SUCCESS: attributed to the latest occurrence at or before finished_at",
-             outcome: evidence(.success, finishedAt: "2026-11-21T02:17:45Z"), now: "2026-11-21T03:00:00Z",
-             rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1),
-        Case(rule: "FAILED: the producer reported FAILED", outcome: evidence(.failed, finishedAt: "2026-11-21T02:05:00Z"),
-             now: "2026-11-21T03:00:00Z", rows: ["2026-11-21T02:00:00Z FAILED"], verdicts: 1, events: ["FAILED"]),
-        Case(rule: "FAILED: an invalid file is attributed by its readable finished_at, not by when it was seen",
-             outcome: evidence(.failed, finishedAt: nil, instant: "2026-11-21T02:30:00Z"), now: "2026-11-23T12:00:00Z",
-             rows: ["2026-11-21T02:00:00Z FAILED", "2026-11-22T02:00:00Z MISSING", "2026-11-23T02:00:00Z MISSING"], verdicts: 3,
-             events: ["MISSING", "FAILED"]),
-        Case(rule: "HASH_MISMATCH: nothing promoted", outcome: evidence(.hashMismatch, finishedAt: "2026-11-21T02:20:00Z"),
-             now: "2026-11-21T03:00:00Z", rows: ["2026-11-21T02:00:00Z HASH_MISMATCH"], verdicts: 1, events: ["HASH_MISMATCH"]),
-        Case(rule: "late: a status file for an occurrence already MISSING replaces it, marked late",
-             ledger: JobLedger(lastKnown: at("2026-11-21T02:00:00Z"), pending: [], statusKnown: false,
-                               latestDecided: OccurrenceRecord(occurrence: occurrence("2026-11-21T02:00:00Z"), state: .missing), lastProblemAlert: [:]),
-             outcome: evidence(.success, finishedAt: "2026-11-21T06:00:00Z"),
-             attributedRow: OccurrenceRecord(occurrence: occurrence("2026-11-21T02:00:00Z"), state: .missing),
-             now: "2026-11-21T06:15:00Z", rows: ["2026-11-21T02:00:00Z SUCCESS late"], verdicts: 1, events: ["RESOLVED"]),
-        Case(rule: "retry: a later finished_at gives the verdict", ledger: afterFirst,
-             outcome: evidence(.success, finishedAt: "2026-11-21T02:40:00Z"), attributedRow: decided,
-             now: "2026-11-21T02:45:00Z", rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1, events: ["RESOLVED"]),
-        Case(rule: "retry: an earlier finished_at is recorded but does not change the verdict", ledger: afterFirst,
-             outcome: evidence(.success, finishedAt: "2026-11-21T02:01:00Z"), attributedRow: decided,
-             now: "2026-11-21T02:45:00Z", rows: [], verdicts: 0),
-        Case(rule: "processed once: with no new status file a decided occurrence is left alone", ledger: afterFirst,
-             now: "2026-11-21T04:00:00Z", rows: [], verdicts: 0),
-        Case(rule: "expected occurrences start with the first apply; an earlier run counts once reported",
-             outcome: evidence(.failed, finishedAt: "2026-11-20T12:30:00Z"), now: "2026-11-20T12:31:00Z",
-             rows: ["2026-11-20T02:00:00Z FAILED"], verdicts: 1, events: ["FAILED"]),
-        Case(rule: "catch-up: three days of downtime give three MISSING in one notification", now: "2026-11-23T12:00:00Z",
-             rows: ["2026-11-21T02:00:00Z MISSING", "2026-11-22T02:00:00Z MISSING", "2026-11-23T02:00:00Z MISSING"], verdicts: 3,
-             events: ["MISSING"]),
-        Case(rule: "a time after now never opens an occurrence that has not started",
-             outcome: evidence(.success, finishedAt: "2026-11-21T03:04:00Z"), now: "2026-11-21T03:00:00Z",
-             rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1),
-        Case(rule: "MISSING says so when the destination is not mounted", destinationPresent: false, now: "2026-11-21T05:00:00Z",
-             rows: ["2026-11-21T02:00:00Z MISSING"], verdicts: 1, events: ["MISSING"]),
+        Case(
+            rule: "PENDING: the window is open and no status file yet", now: "2026-11-21T03:00:00Z",
+            rows: ["2026-11-21T02:00:00Z PENDING"], verdicts: 0),
+        Case(
+            rule: "MISSING: the window ended without a status file", now: "2026-11-21T05:00:00Z",
+            rows: ["2026-11-21T02:00:00Z MISSING"], verdicts: 1, events: ["MISSING"]),
+        Case(
+            rule: "SUCCESS: attributed to the latest occurrence at or before finished_at",
+            outcome: evidence(.success, finishedAt: "2026-11-21T02:17:45Z"), now: "2026-11-21T03:00:00Z",
+            rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1),
+        Case(
+            rule: "FAILED: the producer reported FAILED", outcome: evidence(.failed, finishedAt: "2026-11-21T02:05:00Z"),
+            now: "2026-11-21T03:00:00Z", rows: ["2026-11-21T02:00:00Z FAILED"], verdicts: 1, events: ["FAILED"]),
+        Case(
+            rule: "FAILED: an invalid file is attributed by its readable finished_at, not by when it was seen",
+            outcome: evidence(.failed, finishedAt: nil, instant: "2026-11-21T02:30:00Z"), now: "2026-11-23T12:00:00Z",
+            rows: ["2026-11-21T02:00:00Z FAILED", "2026-11-22T02:00:00Z MISSING", "2026-11-23T02:00:00Z MISSING"], verdicts: 3,
+            events: ["MISSING", "FAILED"]),
+        Case(
+            rule: "HASH_MISMATCH: nothing promoted", outcome: evidence(.hashMismatch, finishedAt: "2026-11-21T02:20:00Z"),
+            now: "2026-11-21T03:00:00Z", rows: ["2026-11-21T02:00:00Z HASH_MISMATCH"], verdicts: 1, events: ["HASH_MISMATCH"]),
+        Case(
+            rule: "late: a status file for an occurrence already MISSING replaces it, marked late",
+            ledger: JobLedger(
+                lastKnown: at("2026-11-21T02:00:00Z"), pending: [], statusKnown: false,
+                latestDecided: OccurrenceRecord(occurrence: occurrence("2026-11-21T02:00:00Z"), state: .missing), lastProblemAlert: [:]),
+            outcome: evidence(.success, finishedAt: "2026-11-21T06:00:00Z"),
+            attributedRow: OccurrenceRecord(occurrence: occurrence("2026-11-21T02:00:00Z"), state: .missing),
+            now: "2026-11-21T06:15:00Z", rows: ["2026-11-21T02:00:00Z SUCCESS late"], verdicts: 1, events: ["RESOLVED"]),
+        Case(
+            rule: "retry: a later finished_at gives the verdict", ledger: afterFirst,
+            outcome: evidence(.success, finishedAt: "2026-11-21T02:40:00Z"), attributedRow: decided,
+            now: "2026-11-21T02:45:00Z", rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1, events: ["RESOLVED"]),
+        Case(
+            rule: "retry: an earlier finished_at is recorded but does not change the verdict", ledger: afterFirst,
+            outcome: evidence(.success, finishedAt: "2026-11-21T02:01:00Z"), attributedRow: decided,
+            now: "2026-11-21T02:45:00Z", rows: [], verdicts: 0),
+        Case(
+            rule: "processed once: with no new status file a decided occurrence is left alone", ledger: afterFirst,
+            now: "2026-11-21T04:00:00Z", rows: [], verdicts: 0),
+        Case(
+            rule: "expected occurrences start with the first apply; an earlier run counts once reported",
+            outcome: evidence(.failed, finishedAt: "2026-11-20T12:30:00Z"), now: "2026-11-20T12:31:00Z",
+            rows: ["2026-11-20T02:00:00Z FAILED"], verdicts: 1, events: ["FAILED"]),
+        Case(
+            rule: "catch-up: three days of downtime give three MISSING in one notification", now: "2026-11-23T12:00:00Z",
+            rows: ["2026-11-21T02:00:00Z MISSING", "2026-11-22T02:00:00Z MISSING", "2026-11-23T02:00:00Z MISSING"], verdicts: 3,
+            events: ["MISSING"]),
+        Case(
+            rule: "a time after now never opens an occurrence that has not started",
+            outcome: evidence(.success, finishedAt: "2026-11-21T03:04:00Z"), now: "2026-11-21T03:00:00Z",
+            rows: ["2026-11-21T02:00:00Z SUCCESS"], verdicts: 1),
+        Case(
+            rule: "MISSING says so when the destination is not mounted", destinationPresent: false, now: "2026-11-21T05:00:00Z",
+            rows: ["2026-11-21T02:00:00Z MISSING"], verdicts: 1, events: ["MISSING"]),
     ]
 
     @Test(arguments: cases)
     func rule(_ test: Case) throws {
-        let result = try #require(Self.decide(ledger: test.ledger, test.outcome, attributedRow: test.attributedRow,
-                                              destinationPresent: test.destinationPresent, now: test.now))
+        let result = try #require(
+            Self.decide(
+                ledger: test.ledger, test.outcome, attributedRow: test.attributedRow,
+                destinationPresent: test.destinationPresent, now: test.now))
         #expect(Self.rows(result) == test.rows)
         #expect(result.verdicts.count == test.verdicts)
         #expect(result.update.notifications.map(\.alert.event.rawValue) == test.events)
@@ -129,8 +155,9 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     }
 
     @Test func aTemporaryFaultDecidesNothing() {
-        let input = JobScanInput(job: Self.active, ledger: Self.emptyLedger, outcome: .postponed("cannot read staging/STATUS.json: Too many open files"),
-                                 attributedRow: nil, destinationPresent: true, policy: Self.policy, now: at("2026-11-23T12:00:00Z"))
+        let input = JobScanInput(
+            job: Self.active, ledger: Self.emptyLedger, outcome: .postponed("cannot read staging/STATUS.json: Too many open files"),
+            attributedRow: nil, destinationPresent: true, policy: Self.policy, now: at("2026-11-23T12:00:00Z"))
         guard case .postponed(let problem) = JobScan.decide(input) else {
             Issue.record("a temporary fault must decide nothing, not even the MISSING that are due")
             return
@@ -139,9 +166,10 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     }
 
     @Test func aPromotionThatMustBeRetriedIsNotRecorded() throws {
-        let outcome = StatusOutcome.evidence(StatusEvidence(
-            evidence: Evidence(finishedAt: at("2026-11-21T02:17:45Z"), verdict: .failed, message: "promotion failed: disk full", versionID: nil),
-            record: nil, instant: at("2026-11-21T02:17:45Z")))
+        let outcome = StatusOutcome.evidence(
+            StatusEvidence(
+                evidence: Evidence(finishedAt: at("2026-11-21T02:17:45Z"), verdict: .failed, message: "promotion failed: disk full", versionID: nil),
+                record: nil, instant: at("2026-11-21T02:17:45Z")))
         let result = try #require(Self.decide(outcome, now: "2026-11-21T03:00:00Z"))
         #expect(result.update.statusFiles.isEmpty, "not recorded: processed again at the next scan")
         #expect(Self.rows(result) == ["2026-11-21T02:00:00Z FAILED"])

@@ -8,7 +8,8 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 /// SPEC §4 as tables: occurrences, attribution, verdicts and the job status, without a disk.
 @Suite struct VerdictRulesTests {
     static func schedule(_ cron: String, window: Int64 = 3 * 3600, zone: String = "UTC") -> OccurrenceSchedule {
-        OccurrenceSchedule(job: Job(name: "db", destination: "nas", schedule: try! CronSchedule(parsing: cron), window: TimeSpan(seconds: window), timezone: zone))
+        OccurrenceSchedule(
+            job: Job(name: "db", destination: "nas", schedule: try! CronSchedule(parsing: cron), window: TimeSpan(seconds: window), timezone: zone))
     }
 
     struct Expected: Sendable, CustomTestStringConvertible {
@@ -23,27 +24,35 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
     }
 
     static let expectations: [Expected] = [
-        Expected(name: "applied after today's window closed: first is tomorrow", cron: "0 2 * * *", zone: "UTC",
-                 activeSince: "2026-11-24T10:00:00Z", lastKnown: nil, now: "2026-11-25T03:00:00Z", scheduled: ["2026-11-25T02:00:00Z"]),
-        Expected(name: "applied inside today's window: today's counts", cron: "0 2 * * *", zone: "UTC",
-                 activeSince: "2026-11-24T04:00:00Z", lastKnown: nil, now: "2026-11-24T04:00:00Z", scheduled: ["2026-11-24T02:00:00Z"]),
-        Expected(name: "catch-up after three days of downtime", cron: "0 2 * * *", zone: "UTC",
-                 activeSince: "2026-11-01T00:00:00Z", lastKnown: "2026-11-21T02:00:00Z", now: "2026-11-24T12:00:00Z",
-                 scheduled: ["2026-11-22T02:00:00Z", "2026-11-23T02:00:00Z", "2026-11-24T02:00:00Z"]),
-        Expected(name: "nothing new before the next instant", cron: "0 2 * * *", zone: "UTC",
-                 activeSince: "2026-11-01T00:00:00Z", lastKnown: "2026-11-24T02:00:00Z", now: "2026-11-25T01:59:59Z", scheduled: []),
-        Expected(name: "Paris: 02:30 skipped by spring-forward fires at 03:00 CEST", cron: "30 2 * * *", zone: "Europe/Paris",
-                 activeSince: "2026-03-27T12:00:00Z", lastKnown: nil, now: "2026-03-29T12:00:00Z",
-                 scheduled: ["2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z"]),
-        Expected(name: "Paris: 02:30 happening twice in autumn fires once", cron: "30 2 * * *", zone: "Europe/Paris",
-                 activeSince: "2026-10-24T12:00:00Z", lastKnown: nil, now: "2026-10-26T12:00:00Z",
-                 scheduled: ["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"]),
-        Expected(name: "New York: 01:30 on fall-back day fires at its first instance", cron: "30 1 * * *", zone: "America/New_York",
-                 activeSince: "2026-10-31T12:00:00Z", lastKnown: nil, now: "2026-11-02T12:00:00Z",
-                 scheduled: ["2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"]),
-        Expected(name: "New York: 02:15 skipped in March fires at 03:00 EDT", cron: "15 2 * * *", zone: "America/New_York",
-                 activeSince: "2026-03-06T12:00:00Z", lastKnown: nil, now: "2026-03-08T12:00:00Z",
-                 scheduled: ["2026-03-07T07:15:00Z", "2026-03-08T07:00:00Z"]),
+        Expected(
+            name: "applied after today's window closed: first is tomorrow", cron: "0 2 * * *", zone: "UTC",
+            activeSince: "2026-11-24T10:00:00Z", lastKnown: nil, now: "2026-11-25T03:00:00Z", scheduled: ["2026-11-25T02:00:00Z"]),
+        Expected(
+            name: "applied inside today's window: today's counts", cron: "0 2 * * *", zone: "UTC",
+            activeSince: "2026-11-24T04:00:00Z", lastKnown: nil, now: "2026-11-24T04:00:00Z", scheduled: ["2026-11-24T02:00:00Z"]),
+        Expected(
+            name: "catch-up after three days of downtime", cron: "0 2 * * *", zone: "UTC",
+            activeSince: "2026-11-01T00:00:00Z", lastKnown: "2026-11-21T02:00:00Z", now: "2026-11-24T12:00:00Z",
+            scheduled: ["2026-11-22T02:00:00Z", "2026-11-23T02:00:00Z", "2026-11-24T02:00:00Z"]),
+        Expected(
+            name: "nothing new before the next instant", cron: "0 2 * * *", zone: "UTC",
+            activeSince: "2026-11-01T00:00:00Z", lastKnown: "2026-11-24T02:00:00Z", now: "2026-11-25T01:59:59Z", scheduled: []),
+        Expected(
+            name: "Paris: 02:30 skipped by spring-forward fires at 03:00 CEST", cron: "30 2 * * *", zone: "Europe/Paris",
+            activeSince: "2026-03-27T12:00:00Z", lastKnown: nil, now: "2026-03-29T12:00:00Z",
+            scheduled: ["2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z"]),
+        Expected(
+            name: "Paris: 02:30 happening twice in autumn fires once", cron: "30 2 * * *", zone: "Europe/Paris",
+            activeSince: "2026-10-24T12:00:00Z", lastKnown: nil, now: "2026-10-26T12:00:00Z",
+            scheduled: ["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"]),
+        Expected(
+            name: "New York: 01:30 on fall-back day fires at its first instance", cron: "30 1 * * *", zone: "America/New_York",
+            activeSince: "2026-10-31T12:00:00Z", lastKnown: nil, now: "2026-11-02T12:00:00Z",
+            scheduled: ["2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"]),
+        Expected(
+            name: "New York: 02:15 skipped in March fires at 03:00 EDT", cron: "15 2 * * *", zone: "America/New_York",
+            activeSince: "2026-03-06T12:00:00Z", lastKnown: nil, now: "2026-03-08T12:00:00Z",
+            scheduled: ["2026-03-07T07:15:00Z", "2026-03-08T07:00:00Z"]),
     ]
 
     @Test(arguments: expectations) func newOccurrences(_ example: Expected) {
@@ -91,7 +100,8 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     @Test func theLatestFinishedAtGivesTheVerdictOfARetriedRun() {
         let pending = OccurrenceRecord(occurrence: Self.occurrence)
-        let failed = VerdictRules.with(Evidence(finishedAt: at("2026-11-24T02:10:00Z"), verdict: .failed, message: "disk full", versionID: nil), pending)
+        let failed = VerdictRules.with(
+            Evidence(finishedAt: at("2026-11-24T02:10:00Z"), verdict: .failed, message: "disk full", versionID: nil), pending)
         #expect(failed.state == .failed)
         let retried = VerdictRules.with(Evidence(finishedAt: at("2026-11-24T02:40:00Z"), verdict: .success, message: nil, versionID: "v2"), failed)
         #expect(retried.state == .success)
@@ -104,10 +114,11 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
         #expect(broken == retried)
     }
 
-    @Test(arguments: [
-        (Verdict?.none, false, JobStatus.new), (nil, true, .pending), (.success, true, .success), (.missing, false, .missing),
-        (.hashMismatch, false, .hashMismatch), (.failed, true, .failed),
-    ] as [(Verdict?, Bool, JobStatus)])
+    @Test(
+        arguments: [
+            (Verdict?.none, false, JobStatus.new), (nil, true, .pending), (.success, true, .success), (.missing, false, .missing),
+            (.hashMismatch, false, .hashMismatch), (.failed, true, .failed),
+        ] as [(Verdict?, Bool, JobStatus)])
     func jobStatus(latestDecided: Verdict?, openWindow: Bool, expected: JobStatus) {
         #expect(VerdictRules.jobStatus(latestDecided: latestDecided, hasOpenWindow: openWindow) == expected)
     }

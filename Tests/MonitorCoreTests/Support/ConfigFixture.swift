@@ -90,8 +90,9 @@ struct ExpectedDiagnostic: Hashable, Comparable, CustomStringConvertible, Sendab
     }
 
     init(_ diagnostic: Diagnostic) {
-        self.init(file: diagnostic.file, line: diagnostic.location?.line, column: diagnostic.location?.column,
-                  severity: diagnostic.severity, message: diagnostic.message)
+        self.init(
+            file: diagnostic.file, line: diagnostic.location?.line, column: diagnostic.location?.column,
+            severity: diagnostic.severity, message: diagnostic.message)
     }
 
     var description: String {
@@ -115,9 +116,10 @@ struct ExpectedDiagnostic: Hashable, Comparable, CustomStringConvertible, Sendab
         for (index, rawLine) in lines.enumerated() {
             let line = String(rawLine)
             if let match = line.wholeMatch(of: directive) {
-                expected.append(ExpectedDiagnostic(
-                    file: file, line: Int(match.1)!, column: Int(match.2)!,
-                    severity: match.3 == "error" ? .error : .warning, message: String(match.4)))
+                expected.append(
+                    ExpectedDiagnostic(
+                        file: file, line: Int(match.1)!, column: Int(match.2)!,
+                        severity: match.3 == "error" ? .error : .warning, message: String(match.4)))
                 continue
             }
             if line.contains("EXPECT") && line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
@@ -125,9 +127,10 @@ struct ExpectedDiagnostic: Hashable, Comparable, CustomStringConvertible, Sendab
             }
             let matches = line.matches(of: trailing)
             for match in matches {
-                expected.append(ExpectedDiagnostic(
-                    file: file, line: index + 1, column: Int(match.2)!,
-                    severity: match.1 == "ERROR" ? .error : .warning, message: String(match.3)))
+                expected.append(
+                    ExpectedDiagnostic(
+                        file: file, line: index + 1, column: Int(match.2)!,
+                        severity: match.1 == "ERROR" ? .error : .warning, message: String(match.3)))
             }
             let markers = line.matches(of: /#\s*(ERROR|WARNING)\b/).count
             if markers != matches.count {

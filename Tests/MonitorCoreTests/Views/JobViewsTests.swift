@@ -13,8 +13,9 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
         destination: Destination(name: "nas", path: "/srv/backups"), activeSince: at("2026-11-20T12:00:00Z"))
 
     static func records(newest: OccurrenceRecord? = nil, decided: OccurrenceRecord? = nil, open: Date? = nil) -> JobRecords {
-        JobRecords(active: active, newest: newest, latestDecided: decided, lastSuccessAt: nil, currentVersion: nil,
-                   openWindowCloses: open, occurrences: nil)
+        JobRecords(
+            active: active, newest: newest, latestDecided: decided, lastSuccessAt: nil, currentVersion: nil,
+            openWindowCloses: open, occurrences: nil)
     }
 
     @Test func aJobWithNothingDecidedIsNewOrPendingWhileAWindowIsOpen() {
@@ -23,17 +24,20 @@ private func at(_ text: String) -> Date { Timestamp.parse(text)! }
         #expect(idleUntil == at("2026-11-21T02:00:00Z"), "holds until the next occurrence starts")
 
         let pending = OccurrenceRecord(occurrence: Occurrence(scheduledAt: at("2026-11-21T02:00:00Z"), windowEnd: at("2026-11-21T05:00:00Z")))
-        let (waiting, waitingUntil) = JobViews.build([Self.records(newest: pending, open: at("2026-11-21T05:00:00Z"))], now: at("2026-11-21T03:00:00Z"))
+        let (waiting, waitingUntil) = JobViews.build(
+            [Self.records(newest: pending, open: at("2026-11-21T05:00:00Z"))], now: at("2026-11-21T03:00:00Z"))
         #expect(waiting.first?.status == .pending)
         #expect(waitingUntil == at("2026-11-21T05:00:00Z"), "holds until the open window closes")
     }
 
     @Test func theStatusIsTheLatestDecidedVerdictWhateverIsPending() {
-        let failed = OccurrenceRecord(occurrence: Occurrence(scheduledAt: at("2026-11-21T02:00:00Z"), windowEnd: at("2026-11-21T05:00:00Z")),
-                                      state: .failed)
+        let failed = OccurrenceRecord(
+            occurrence: Occurrence(scheduledAt: at("2026-11-21T02:00:00Z"), windowEnd: at("2026-11-21T05:00:00Z")),
+            state: .failed)
         let pending = OccurrenceRecord(occurrence: Occurrence(scheduledAt: at("2026-11-22T02:00:00Z"), windowEnd: at("2026-11-22T05:00:00Z")))
-        let (views, _) = JobViews.build([Self.records(newest: pending, decided: failed, open: at("2026-11-22T05:00:00Z"))],
-                                        now: at("2026-11-22T03:00:00Z"))
+        let (views, _) = JobViews.build(
+            [Self.records(newest: pending, decided: failed, open: at("2026-11-22T05:00:00Z"))],
+            now: at("2026-11-22T03:00:00Z"))
         #expect(views.first?.status == .failed)
         #expect(views.first?.latest?.record == pending)
         #expect(views.first?.next?.occurrence.scheduledAt == at("2026-11-23T02:00:00Z"))

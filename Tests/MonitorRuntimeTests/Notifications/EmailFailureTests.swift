@@ -1,14 +1,16 @@
 import Foundation
-import MonitorTestSupport
 import MonitorCore
 import MonitorRuntime
+import MonitorTestSupport
 import Testing
 
 /// What a failed e-mail delivery says, and whether the outbox should try again.
 @Suite(.timeLimit(.minutes(1))) struct EmailFailureTests {
     /// The error `deliver` threw, or a test failure when it delivered.
-    func failure(_ alert: Alert = Samples.alert(), route: AlertRoute, transport: LiveTransport = Samples.transport(),
-                 sourceLocation: Testing.SourceLocation = #_sourceLocation) -> DeliveryError? {
+    func failure(
+        _ alert: Alert = Samples.alert(), route: AlertRoute, transport: LiveTransport = Samples.transport(),
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> DeliveryError? {
         do throws(DeliveryError) {
             try transport.deliver(alert, route: route, settings: Samples.settings)
             Issue.record("delivered, but a failure was expected", sourceLocation: sourceLocation)
@@ -38,12 +40,16 @@ import Testing
 
     @Test func aRefusedRecipientIsNamedAndOnlyTemporaryRefusalsAreRetried() throws {
         let server = try TestServer.mail(.plain, reject: ["gone@example.com"], defer: ["busy@example.com"])
-        let refused = try #require(failure(route: Samples.emailRoute(
-            server.smtpURL(), tls: .none, username: nil, passwordEnv: nil, to: ["ops@example.com", "gone@example.com"])))
+        let refused = try #require(
+            failure(
+                route: Samples.emailRoute(
+                    server.smtpURL(), tls: .none, username: nil, passwordEnv: nil, to: ["ops@example.com", "gone@example.com"])))
         #expect(refused.message == "recipient refused: <gone@example.com> (550 5.1.1 <gone@example.com>: mailbox unavailable)")
         #expect(!refused.retryable)
-        let deferred = try #require(failure(route: Samples.emailRoute(
-            server.smtpURL(), tls: .none, username: nil, passwordEnv: nil, to: ["busy@example.com"])))
+        let deferred = try #require(
+            failure(
+                route: Samples.emailRoute(
+                    server.smtpURL(), tls: .none, username: nil, passwordEnv: nil, to: ["busy@example.com"])))
         #expect(deferred.message == "recipient refused: <busy@example.com> (450 4.2.0 <busy@example.com>: try again later)")
         #expect(deferred.retryable)
         // Nobody got a copy: a refused recipient stops the message before DATA.

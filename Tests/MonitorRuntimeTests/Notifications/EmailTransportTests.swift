@@ -1,7 +1,7 @@
 import Foundation
-import MonitorTestSupport
 import MonitorCore
 import MonitorRuntime
+import MonitorTestSupport
 import Testing
 
 /// E-mail through a real SMTP server (aiosmtpd on loopback): STARTTLS + AUTH, smtps, plain.
@@ -31,25 +31,26 @@ import Testing
         #expect(mail.bareLineFeeds == 0)
         #expect(mail.nonAsciiBytes == 0)
 
-        #expect(mail.text == """
-            The backup job postgres-prod reported FAILED.
+        #expect(
+            mail.text == """
+                The backup job postgres-prod reported FAILED.
 
-            Job:         postgres-prod (Nightly pg_dump of the prod cluster)
-            Verdict:     FAILED
-            Scheduled:   2026-11-24 02:00 Europe/Paris (2026-11-24 01:00 UTC)
-            Window end:  2026-11-24 05:00 Europe/Paris (2026-11-24 04:00 UTC)
-            Destination: nas
-            Labels:      env=prod, team=data
-            Detected:    2026-11-24 04:01 UTC
-            Link:        https://backups.example.com/jobs/postgres-prod
+                Job:         postgres-prod (Nightly pg_dump of the prod cluster)
+                Verdict:     FAILED
+                Scheduled:   2026-11-24 02:00 Europe/Paris (2026-11-24 01:00 UTC)
+                Window end:  2026-11-24 05:00 Europe/Paris (2026-11-24 04:00 UTC)
+                Destination: nas
+                Labels:      env=prod, team=data
+                Detected:    2026-11-24 04:01 UTC
+                Link:        https://backups.example.com/jobs/postgres-prod
 
-            Message:
-              pg_dump: connection refused
+                Message:
+                  pg_dump: connection refused
 
-            --\u{20}
-            Sent by monitor through alert route ops-email.
+                --\u{20}
+                Sent by monitor through alert route ops-email.
 
-            """)
+                """)
         let html = try #require(mail.html)
         #expect(html.contains("<a href=\"https://backups.example.com/jobs/postgres-prod\">"))
         #expect(html.contains("<pre>pg_dump: connection refused</pre>"))
@@ -76,18 +77,20 @@ import Testing
         for alert in alerts { try transport.deliver(alert, route: route, settings: Samples.settings) }
 
         let mails = try server.received(ReceivedMail.self)
-        #expect(mails.map { $0.headers["subject"] ?? "" } == [
-            "[monitor] MISSING postgres-prod — 3 runs, 2026-11-22 02:00 Europe/Paris to 2026-11-24 02:00 Europe/Paris",
-            "[monitor] RESOLVED postgres-prod — back to SUCCESS, 2026-11-24 02:00 Europe/Paris",
-            "[monitor] REMINDER postgres-prod still FAILED — since 2026-11-24 02:00 Europe/Paris",
-            "[monitor] TEST message through route ops-email — not an alert",
-        ])
+        #expect(
+            mails.map { $0.headers["subject"] ?? "" } == [
+                "[monitor] MISSING postgres-prod — 3 runs, 2026-11-22 02:00 Europe/Paris to 2026-11-24 02:00 Europe/Paris",
+                "[monitor] RESOLVED postgres-prod — back to SUCCESS, 2026-11-24 02:00 Europe/Paris",
+                "[monitor] REMINDER postgres-prod still FAILED — since 2026-11-24 02:00 Europe/Paris",
+                "[monitor] TEST message through route ops-email — not an alert",
+            ])
         #expect(mails.allSatisfy { $0.longestLine <= 78 && $0.defects.isEmpty })
         let missing = try #require(mails.first?.text)
         #expect(missing.contains("No status file arrived for 3 runs of postgres-prod before the end of their windows."))
         #expect(missing.contains("Runs (3):"))
         for day in ["22", "23", "24"] {
-            #expect(missing.contains("  - 2026-11-\(day) 02:00 Europe/Paris (2026-11-\(day) 01:00 UTC), window ended 2026-11-\(day) 05:00 Europe/Paris"))
+            #expect(
+                missing.contains("  - 2026-11-\(day) 02:00 Europe/Paris (2026-11-\(day) 01:00 UTC), window ended 2026-11-\(day) 05:00 Europe/Paris"))
         }
         let test = try #require(mails.last?.text)
         #expect(test.contains("This is a test message sent with `monitor notify test ops-email`."))
@@ -97,7 +100,8 @@ import Testing
     @Test func headerInjectionThroughJobNamesAndMessagesIsImpossible() throws {
         let server = try TestServer.mail(.plain)
         let route = Samples.emailRoute(server.smtpURL(), tls: .none, username: nil, passwordEnv: nil, to: ["ops@example.com"])
-        let hostile = Samples.alert(job: "postgres-prod\r\nBcc: victim@example.com", message: "dump failed\r\nBcc: victim@x\r\n\r\nfake body\n.\nMAIL FROM:<x@y>")
+        let hostile = Samples.alert(
+            job: "postgres-prod\r\nBcc: victim@example.com", message: "dump failed\r\nBcc: victim@x\r\n\r\nfake body\n.\nMAIL FROM:<x@y>")
         try Samples.transport([:]).deliver(hostile, route: route, settings: Samples.settings)
 
         let mails = try server.received(ReceivedMail.self)
@@ -117,10 +121,12 @@ import Testing
 
     @Test func nonASCIINamesAndLongSubjectsAreEncodedAndFolded() throws {
         let server = try TestServer.mail(.plain)
-        let route = Samples.emailRoute(server.smtpURL(), tls: .none, username: nil, passwordEnv: nil,
-                                       to: ["Équipe d'astreinte <ops@example.com>"], from: "Moniteur de sauvegardes <monitor@example.com>")
+        let route = Samples.emailRoute(
+            server.smtpURL(), tls: .none, username: nil, passwordEnv: nil,
+            to: ["Équipe d'astreinte <ops@example.com>"], from: "Moniteur de sauvegardes <monitor@example.com>")
         let job = String(repeating: "sauvegarde-é", count: 5)
-        try Samples.transport([:]).deliver(Samples.alert(job: job, message: "Échec : disque plein ✗ — 100 %"), route: route, settings: Samples.settings)
+        try Samples.transport([:]).deliver(
+            Samples.alert(job: job, message: "Échec : disque plein ✗ — 100 %"), route: route, settings: Samples.settings)
 
         let mail = try #require(try server.received(ReceivedMail.self).first)
         #expect(mail.headers["subject"] == "[monitor] FAILED \(job) — 2026-11-24 02:00 Europe/Paris")

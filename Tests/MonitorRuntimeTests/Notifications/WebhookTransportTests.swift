@@ -1,13 +1,15 @@
 import Foundation
-import MonitorTestSupport
 import MonitorCore
 import MonitorRuntime
+import MonitorTestSupport
 import Testing
 
 /// Webhooks through a real HTTP receiver on loopback.
 @Suite(.timeLimit(.minutes(1))) struct WebhookTransportTests {
-    func failure(_ route: AlertRoute, transport: LiveTransport = Samples.transport(),
-                 sourceLocation: Testing.SourceLocation = #_sourceLocation) -> DeliveryError? {
+    func failure(
+        _ route: AlertRoute, transport: LiveTransport = Samples.transport(),
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> DeliveryError? {
         do throws(DeliveryError) {
             try transport.deliver(Samples.alert(), route: route, settings: Samples.settings)
             Issue.record("delivered, but a failure was expected", sourceLocation: sourceLocation)
@@ -21,8 +23,9 @@ import Testing
         let receiver = try TestServer.webhookReceiver()
         let transport = Samples.transport()
         try transport.deliver(Samples.alert(), route: Samples.webhookRoute(.url(receiver.httpURL("/hook"))), settings: Samples.settings)
-        try transport.deliver(Alert.test(settings: Samples.settings, now: Samples.detected),
-                              route: Samples.webhookRoute(.url(receiver.httpURL("/hook"))), settings: Samples.settings)
+        try transport.deliver(
+            Alert.test(settings: Samples.settings, now: Samples.detected),
+            route: Samples.webhookRoute(.url(receiver.httpURL("/hook"))), settings: Samples.settings)
 
         let requests = try receiver.received(ReceivedRequest.self)
         try #require(requests.count == 2)
@@ -68,7 +71,8 @@ import Testing
         let missing = try #require(failure(route))
         #expect(missing.message == "environment variable CHAT_WEBHOOK_URL is not set (it should hold the webhook URL of route chat)")
         #expect(missing.retryable)
-        try Samples.transport(["CHAT_WEBHOOK_URL": receiver.httpURL("/secret-token")]).deliver(Samples.alert(), route: route, settings: Samples.settings)
+        try Samples.transport(["CHAT_WEBHOOK_URL": receiver.httpURL("/secret-token")]).deliver(
+            Samples.alert(), route: route, settings: Samples.settings)
         #expect(try receiver.received(ReceivedRequest.self).map(\.path) == ["/secret-token"])
     }
 
@@ -97,8 +101,10 @@ import Testing
     }
 
     @Test func aURLThatIsNotHTTPIsRefusedWithoutSendingAnything() throws {
-        let error = try #require(failure(Samples.webhookRoute(.env("CHAT_WEBHOOK_URL")),
-                                         transport: Samples.transport(["CHAT_WEBHOOK_URL": "file:///etc/passwd"])))
+        let error = try #require(
+            failure(
+                Samples.webhookRoute(.env("CHAT_WEBHOOK_URL")),
+                transport: Samples.transport(["CHAT_WEBHOOK_URL": "file:///etc/passwd"])))
         #expect(error.message == "the webhook URL in CHAT_WEBHOOK_URL is not an http:// or https:// URL with a host")
         #expect(!error.retryable)
     }

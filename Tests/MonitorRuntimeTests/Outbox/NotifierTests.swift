@@ -30,18 +30,25 @@ final class RecordingTransport: NotificationTransport, Sendable {
         let path = NSTemporaryDirectory() + "monitor-notifier-\(UUID().uuidString)/state.sqlite"
         store = try StateStore.open(path: path, create: true)
         let route = AlertRoute(name: "ops", channel: .webhook(WebhookChannel(target: .url("https://hooks.example.com/x"))))
-        let job = Job(name: "db", destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800), routes: ["ops"])
-        try store.apply(DesiredState(settings: Settings(state: path), destinations: [Destination(name: "nas", path: "/srv/backups")],
-                                     routes: [route], jobs: [job]),
-                        baseRevision: 0, context: ApplyContext(configPath: "/x.yaml", git: nil, user: "t", host: "h", now: at("2026-11-20T00:00:00Z")))
+        let job = Job(
+            name: "db", destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800), routes: ["ops"])
+        try store.apply(
+            DesiredState(
+                settings: Settings(state: path), destinations: [Destination(name: "nas", path: "/srv/backups")],
+                routes: [route], jobs: [job]),
+            baseRevision: 0, context: ApplyContext(configPath: "/x.yaml", git: nil, user: "t", host: "h", now: at("2026-11-20T00:00:00Z")))
     }
 
     func enqueue(_ key: String, at time: String) throws {
         var update = JobLedgerUpdate(job: "db")
         let occurrence = Occurrence(scheduledAt: at("2026-11-21T02:00:00Z"), windowEnd: at("2026-11-21T05:00:00Z"))
-        update.notifications = [OutboxItem(route: "ops", dedupKey: key, alert: Alert(
-            event: .failed, job: "db", state: "FAILED", occurrences: [occurrence], message: "boom", labels: [:], destination: "nas",
-            timezone: "UTC", jobDescription: nil, url: nil, createdAt: at(time)))]
+        update.notifications = [
+            OutboxItem(
+                route: "ops", dedupKey: key,
+                alert: Alert(
+                    event: .failed, job: "db", state: "FAILED", occurrences: [occurrence], message: "boom", labels: [:], destination: "nas",
+                    timezone: "UTC", jobDescription: nil, url: nil, createdAt: at(time)))
+        ]
         try store.record(update, at: at(time))
     }
 

@@ -12,25 +12,33 @@ enum Samples {
         return Occurrence(scheduledAt: at, windowEnd: at.addingTimeInterval(3 * 3_600))
     }
 
-    static func alert(_ event: NotificationEvent = .failed, state: String = "FAILED", job: String = "postgres-prod",
-                      occurrences: [Occurrence] = [occurrence()], message: String? = "pg_dump: connection refused") -> Alert {
-        Alert(event: event, job: job, state: state, occurrences: occurrences, message: message,
-              labels: ["team": "data", "env": "prod"], destination: "nas", timezone: "Europe/Paris",
-              jobDescription: "Nightly pg_dump of the prod cluster", url: "https://backups.example.com/jobs/postgres-prod",
-              createdAt: detected)
+    static func alert(
+        _ event: NotificationEvent = .failed, state: String = "FAILED", job: String = "postgres-prod",
+        occurrences: [Occurrence] = [occurrence()], message: String? = "pg_dump: connection refused"
+    ) -> Alert {
+        Alert(
+            event: event, job: job, state: state, occurrences: occurrences, message: message,
+            labels: ["team": "data", "env": "prod"], destination: "nas", timezone: "Europe/Paris",
+            jobDescription: "Nightly pg_dump of the prod cluster", url: "https://backups.example.com/jobs/postgres-prod",
+            createdAt: detected)
     }
 
     static let settings = Settings(state: "/tmp/unused.sqlite", timezone: "Europe/Paris", publicURL: "https://backups.example.com")
 
     static func address(_ text: String) -> EmailAddress { try! EmailAddress(parsing: text) }
 
-    static func emailRoute(_ url: String, tls: TLSPolicy = .required, caFile: String? = nil, username: String? = "monitor",
-                           passwordEnv: String? = "SMTP_PASSWORD",
-                           to: [String] = ["Ops Team <ops@example.com>", "dba@example.com"],
-                           from: String = "Backup Monitor <monitor@example.com>") -> AlertRoute {
-        AlertRoute(name: "ops-email", channel: .email(EmailChannel(
-            to: to.map(address), from: address(from), smtpURL: url, tls: tls, caFile: caFile,
-            username: username, passwordEnv: passwordEnv)))
+    static func emailRoute(
+        _ url: String, tls: TLSPolicy = .required, caFile: String? = nil, username: String? = "monitor",
+        passwordEnv: String? = "SMTP_PASSWORD",
+        to: [String] = ["Ops Team <ops@example.com>", "dba@example.com"],
+        from: String = "Backup Monitor <monitor@example.com>"
+    ) -> AlertRoute {
+        AlertRoute(
+            name: "ops-email",
+            channel: .email(
+                EmailChannel(
+                    to: to.map(address), from: address(from), smtpURL: url, tls: tls, caFile: caFile,
+                    username: username, passwordEnv: passwordEnv)))
     }
 
     static func webhookRoute(_ target: WebhookChannel.Target, format: WebhookChannel.Format = .generic) -> AlertRoute {

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTP over a plain loopback socket, the bytes exactly as written: URLSession and curl
@@ -40,9 +40,10 @@ enum RawHTTP {
     static func exchange(port: Int, _ request: String, timeout: Int = 10) async throws -> Answer {
         let result: Result<Answer, Failure> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Result { try exchangeBlocking(port: port, request, timeout: timeout) }.mapError {
-                    $0 as? Failure ?? Failure(description: "\($0)")
-                })
+                continuation.resume(
+                    returning: Result { try exchangeBlocking(port: port, request, timeout: timeout) }.mapError {
+                        $0 as? Failure ?? Failure(description: "\($0)")
+                    })
             }
         }
         return try result.get()
@@ -70,7 +71,10 @@ enum RawHTTP {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n > 0 { received += buffer[0..<n]; continue }
+            if n > 0 {
+                received += buffer[0..<n]
+                continue
+            }
             if n == 0 || !received.isEmpty { break }
             throw Failure(description: "no answer (errno \(errno))")
         }

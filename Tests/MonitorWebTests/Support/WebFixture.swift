@@ -40,18 +40,21 @@ struct WebFixture {
         clock = TestClock(at(Self.scanTime))
         try apply(Self.jobs(), apiTokenEnv: apiTokenEnv, scanInterval: scanInterval, baseRevision: 0)
         try stage("db", ["dump.sql": Data("select 1;\n".utf8)])
-        _ = try StatusFileWriter.seal(folder: staging("db").path, status: .success, job: "db", message: "pg_dump finished",
-                                      startedAt: nil, finishedAt: at("2026-11-21T02:10:00Z"))
+        _ = try StatusFileWriter.seal(
+            folder: staging("db").path, status: .success, job: "db", message: "pg_dump finished",
+            startedAt: nil, finishedAt: at("2026-11-21T02:10:00Z"))
         try FileManager.default.createDirectory(at: staging("web"), withIntermediateDirectories: true)
-        _ = try StatusFileWriter.seal(folder: staging("web").path, status: .failed, job: "web", message: Self.hostileMessage,
-                                      startedAt: nil, finishedAt: at("2026-11-21T02:20:00Z"))
+        _ = try StatusFileWriter.seal(
+            folder: staging("web").path, status: .failed, job: "web", message: Self.hostileMessage,
+            startedAt: nil, finishedAt: at("2026-11-21T02:20:00Z"))
         _ = try Scanner(store: store).scan(now: at(Self.scanTime))
     }
 
     static func jobs(extra: [Job] = []) throws -> [Job] {
         let schedule = try CronSchedule(parsing: "0 2 * * *")
         return [
-            Job(name: "db", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800),
+            Job(
+                name: "db", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800),
                 labels: ["team": "data"], description: hostileDescription),
             Job(name: "web", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800), labels: ["team": "web"]),
             Job(name: "idle", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800)),
@@ -60,9 +63,10 @@ struct WebFixture {
 
     func apply(_ jobs: [Job], apiTokenEnv: String?, scanInterval: Int64, baseRevision: Int64) throws {
         let settings = Settings(state: store.path, scanInterval: TimeSpan(seconds: scanInterval), apiTokenEnv: apiTokenEnv)
-        try store.apply(DesiredState(settings: settings, destinations: [Destination(name: "nas", path: backups.path)], routes: [], jobs: jobs),
-                        baseRevision: baseRevision,
-                        context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "test", host: "h", now: at(Self.applyTime)))
+        try store.apply(
+            DesiredState(settings: settings, destinations: [Destination(name: "nas", path: backups.path)], routes: [], jobs: jobs),
+            baseRevision: baseRevision,
+            context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "test", host: "h", now: at(Self.applyTime)))
     }
 
     func staging(_ job: String) -> URL { backups.appendingPathComponent(job).appendingPathComponent("staging") }

@@ -13,8 +13,10 @@ extension EmailChannel: ChannelConfiguration {
 
     var channel: AlertRoute.Channel { .email(self) }
 
-    static func decode(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
-                       with decoder: ConfigDecoder) -> EmailChannel? {
+    static func decode(
+        _ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
+        with decoder: ConfigDecoder
+    ) -> EmailChannel? {
         decoder.decodeEmail(node, in: document, what: what, route: route, at: location)
     }
 }
@@ -53,7 +55,11 @@ enum EmailDecoding {
             guard let close = authority.firstIndex(of: "]") else { return "has an IPv6 address without its closing \"]\"" }
             host = authority[...close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = after.dropFirst() } else if !after.isEmpty { return "has \"\(after)\" after the address; expected \":PORT\"" }
+            if after.hasPrefix(":") {
+                port = after.dropFirst()
+            } else if !after.isEmpty {
+                return "has \"\(after)\" after the address; expected \":PORT\""
+            }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
             port = authority[authority.index(after: colon)...]
@@ -72,9 +78,11 @@ enum EmailDecoding {
 extension ConfigDecoder {
     /// - Parameter location: where `email:` is written, for problems of the mapping as a whole.
     fileprivate func decodeEmail(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation) -> EmailChannel? {
-        guard let entries = reader.mapping(node, in: document, what: what, allowed: EmailChannel.keys,
-                                           elsewhere: RouteDecoding.hints(inside: EmailChannel.self),
-                                           instead: EmailDecoding.instead)
+        guard
+            let entries = reader.mapping(
+                node, in: document, what: what, allowed: EmailChannel.keys,
+                elsewhere: RouteDecoding.hints(inside: EmailChannel.self),
+                instead: EmailDecoding.instead)
         else { return nil }
         // Every key present is read even when a required one is missing, so one pass reports all.
         var valid = reader.require(["to", "from", "smtp_url"], in: entries, what: what, at: location)
@@ -88,16 +96,23 @@ extension ConfigDecoder {
                 for item in list {
                     if let address = emailAddress(item, in: document, what: "email.to of \(route)") { to.append(address) } else { valid = false }
                 }
-            } else { valid = false }
+            } else {
+                valid = false
+            }
         }
         let from = entries["from"].flatMap { emailAddress($0, in: document, what: "email.from of \(route)") }
         let url = entries["smtp_url"].flatMap { smtpURL($0, in: document, what: "email.smtp_url of \(route)") }
         var tls = TLSPolicy.required
         if let node = entries["tls"] {
-            if let chosen = reader.choice(node, in: document, what: "email.tls of \(route)", as: TLSPolicy.self, aliases: EmailDecoding.tlsAliases) { tls = chosen } else { valid = false }
+            if let chosen = reader.choice(node, in: document, what: "email.tls of \(route)", as: TLSPolicy.self, aliases: EmailDecoding.tlsAliases) {
+                tls = chosen
+            } else {
+                valid = false
+            }
             if let url, url.lowercased().hasPrefix("smtps://"), tls == .none {
-                reader.error("email.tls of \(route) is \"none\" but email.smtp_url is smtps:// (TLS from the first byte); use smtp:// for a plain connection",
-                             at: document.location(of: node))
+                reader.error(
+                    "email.tls of \(route) is \"none\" but email.smtp_url is smtps:// (TLS from the first byte); use smtp:// for a plain connection",
+                    at: document.location(of: node))
                 valid = false
             }
         }
@@ -106,7 +121,9 @@ extension ConfigDecoder {
             if let path = reader.string(node, in: document, what: "email.ca_file of \(route)", expected: "the path of a PEM file") {
                 caFile = resolve(path, declaredIn: document)
                 reader.refer(to: .file(path: caFile!, purpose: "email.ca_file of \(route)", location: document.location(of: node)))
-            } else { valid = false }
+            } else {
+                valid = false
+            }
         }
         var username: String?
         if let node = entries["username"] {
@@ -115,7 +132,8 @@ extension ConfigDecoder {
         }
         var passwordEnv: String?
         if let node = entries["password_env"] {
-            passwordEnv = reader.environmentVariable(node, in: document, what: "email.password_env of \(route)", purpose: "the SMTP password of \(route)")
+            passwordEnv = reader.environmentVariable(
+                node, in: document, what: "email.password_env of \(route)", purpose: "the SMTP password of \(route)")
             if passwordEnv == nil { valid = false }
             if !entries.has("username") {
                 reader.error("\(what) has password_env but no username; add \"username:\" (SMTP AUTH needs both)", at: document.location(of: node))

@@ -10,7 +10,10 @@ public struct EmailChannel: Sendable, Hashable, Codable {
     /// Name of the environment variable holding the password; never the password.
     public var passwordEnv: String?
 
-    public init(to: [EmailAddress], from: EmailAddress, smtpURL: String, tls: TLSPolicy = .required, caFile: String? = nil, username: String? = nil, passwordEnv: String? = nil) {
+    public init(
+        to: [EmailAddress], from: EmailAddress, smtpURL: String, tls: TLSPolicy = .required, caFile: String? = nil, username: String? = nil,
+        passwordEnv: String? = nil
+    ) {
         self.to = to
         self.from = from
         self.smtpURL = smtpURL

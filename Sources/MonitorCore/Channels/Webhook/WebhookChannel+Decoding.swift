@@ -9,17 +9,23 @@ extension WebhookChannel: ChannelConfiguration {
 
     var channel: AlertRoute.Channel { .webhook(self) }
 
-    static func decode(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
-                       with decoder: ConfigDecoder) -> WebhookChannel? {
+    static func decode(
+        _ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
+        with decoder: ConfigDecoder
+    ) -> WebhookChannel? {
         decoder.decodeWebhook(node, in: document, what: what, route: route, at: location)
     }
 }
 
 extension ConfigDecoder {
     /// - Parameter location: where `webhook:` is written, for problems of the mapping as a whole.
-    fileprivate func decodeWebhook(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation) -> WebhookChannel? {
-        guard let entries = reader.mapping(node, in: document, what: what, allowed: WebhookChannel.keys,
-                                           elsewhere: RouteDecoding.hints(inside: WebhookChannel.self))
+    fileprivate func decodeWebhook(_ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation)
+        -> WebhookChannel?
+    {
+        guard
+            let entries = reader.mapping(
+                node, in: document, what: what, allowed: WebhookChannel.keys,
+                elsewhere: RouteDecoding.hints(inside: WebhookChannel.self))
         else { return nil }
         var target: WebhookChannel.Target?
         switch (entries["url"], entries["url_env"]) {
@@ -35,7 +41,9 @@ extension ConfigDecoder {
         }
         var format = WebhookChannel.Format.generic
         if let node = entries["format"] {
-            guard let chosen = reader.choice(node, in: document, what: "webhook.format of \(route)", as: WebhookChannel.Format.self) else { return nil }
+            guard let chosen = reader.choice(node, in: document, what: "webhook.format of \(route)", as: WebhookChannel.Format.self) else {
+                return nil
+            }
             format = chosen
         }
         return target.map { WebhookChannel(target: $0, format: format) }

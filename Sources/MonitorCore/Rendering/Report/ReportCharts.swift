@@ -22,19 +22,22 @@ public enum ReportCharts {
             var tooltip = "\(ReportFormat.time(record.occurrence.scheduledAt)) — \(state.rawValue)"
             if record.late { tooltip += " (late)" }
             if let message = record.message, !message.isEmpty { tooltip += ": " + ReportFormat.shortened(message) }
-            let shape = switch state {
-            case .missing:
-                "x=\"\(x + 1)\" y=\"1\" width=\"\(cell - 2)\" height=\"\(stripHeight - 2)\" fill=\"#ffffff\" stroke=\"\(colour)\" stroke-width=\"2\""
-            case .pending:
-                "x=\"\(x)\" y=\"\(stripHeight / 2)\" width=\"\(cell)\" height=\"\(stripHeight / 2)\" fill=\"\(colour)\""
-            default:
-                "x=\"\(x)\" y=\"0\" width=\"\(cell)\" height=\"\(stripHeight)\" fill=\"\(colour)\""
-            }
+            let shape =
+                switch state {
+                case .missing:
+                    "x=\"\(x + 1)\" y=\"1\" width=\"\(cell - 2)\" height=\"\(stripHeight - 2)\" fill=\"#ffffff\" stroke=\"\(colour)\" stroke-width=\"2\""
+                case .pending:
+                    "x=\"\(x)\" y=\"\(stripHeight / 2)\" width=\"\(cell)\" height=\"\(stripHeight / 2)\" fill=\"\(colour)\""
+                default:
+                    "x=\"\(x)\" y=\"0\" width=\"\(cell)\" height=\"\(stripHeight)\" fill=\"\(colour)\""
+                }
             body += "<rect class=\"v-\(state.rawValue)\" \(shape)><title>\(HTMLText.escape(tooltip))</title></rect>\n"
         }
         var counts: [Verdict: Int] = [:]
         for record in shown { counts[record.state, default: 0] += 1 }
-        let label = shown.isEmpty ? "No occurrence in the period"
+        let label =
+            shown.isEmpty
+            ? "No occurrence in the period"
             : "Last \(shown.count) occurrence\(shown.count == 1 ? "" : "s"): \(ReportFormat.counts(counts))"
         return SVGChart(width: width, height: stripHeight, label: label, body: body)
     }
@@ -62,7 +65,8 @@ public enum ReportCharts {
         var body = ""
         body += "<line x1=\"\(plotLeft)\" y1=\"\(plotTop)\" x2=\"\(plotLeft)\" y2=\"\(bottom)\" stroke=\"#8c959f\"/>\n"
         body += "<line x1=\"\(plotLeft)\" y1=\"\(bottom)\" x2=\"\(sizeWidth - plotRight)\" y2=\"\(bottom)\" stroke=\"#8c959f\"/>\n"
-        body += "<line x1=\"\(plotLeft)\" y1=\"\(plotTop)\" x2=\"\(sizeWidth - plotRight)\" y2=\"\(plotTop)\" stroke=\"#d0d7de\" stroke-dasharray=\"3 3\"/>\n"
+        body +=
+            "<line x1=\"\(plotLeft)\" y1=\"\(plotTop)\" x2=\"\(sizeWidth - plotRight)\" y2=\"\(plotTop)\" stroke=\"#d0d7de\" stroke-dasharray=\"3 3\"/>\n"
         if !sizes.isEmpty {
             body += "<text x=\"\(plotLeft - 6)\" y=\"\(plotTop + 4)\" text-anchor=\"end\">\(ReportFormat.bytes(largest))</text>\n"
         }
@@ -70,7 +74,8 @@ public enum ReportCharts {
         body += "<text x=\"\(plotLeft)\" y=\"\(sizeHeight - 6)\">\(ReportFormat.day(start))</text>\n"
         body += "<text x=\"\(sizeWidth - plotRight)\" y=\"\(sizeHeight - 6)\" text-anchor=\"end\">\(ReportFormat.day(end))</text>\n"
         if sizes.isEmpty {
-            body += "<text x=\"\(plotLeft + Int(plotWidth / 2))\" y=\"\(plotTop + Int(plotHeight / 2))\" text-anchor=\"middle\">"
+            body +=
+                "<text x=\"\(plotLeft + Int(plotWidth / 2))\" y=\"\(plotTop + Int(plotHeight / 2))\" text-anchor=\"middle\">"
                 + "No version promoted in the period</text>\n"
         } else {
             if sizes.count > 1 {
@@ -78,16 +83,20 @@ public enum ReportCharts {
                 body += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\"/>\n"
             }
             for size in sizes {
-                var tooltip = "\(size.versionID): \(ReportFormat.bytes(size.bytes)), \(size.files) file\(size.files == 1 ? "" : "s"), "
+                var tooltip =
+                    "\(size.versionID): \(ReportFormat.bytes(size.bytes)), \(size.files) file\(size.files == 1 ? "" : "s"), "
                     + "finished \(ReportFormat.time(size.finishedAt))"
                 if size.deleted { tooltip += " (since deleted by retention)" }
                 let fill = size.deleted ? "#ffffff" : "#0969da"
-                body += "<circle cx=\"\(d(x(size.finishedAt)))\" cy=\"\(d(y(size.bytes)))\" r=\"3.5\" fill=\"\(fill)\" stroke=\"#0969da\""
+                body +=
+                    "<circle cx=\"\(d(x(size.finishedAt)))\" cy=\"\(d(y(size.bytes)))\" r=\"3.5\" fill=\"\(fill)\" stroke=\"#0969da\""
                     + " stroke-width=\"1.5\"><title>\(HTMLText.escape(tooltip))</title></circle>\n"
             }
         }
         let deleted = sizes.filter(\.deleted).count
-        let label = sizes.isEmpty ? "Backup size: no version promoted in the period"
+        let label =
+            sizes.isEmpty
+            ? "Backup size: no version promoted in the period"
             : "Backup size: \(sizes.count) version\(sizes.count == 1 ? "" : "s") in the period"
                 + (deleted > 0 ? " (\(deleted) since deleted by retention)" : "")
                 + ", from \(ReportFormat.bytes(sizes.map(\.bytes).min()!)) to \(ReportFormat.bytes(largest)),"
@@ -110,7 +119,8 @@ public enum ReportCharts {
             body += "<text x=\"0\" y=\"\(top + 15)\">\(verdict.rawValue)</text>\n"
             if length > 0 {
                 let paint = verdict == .missing ? "fill=\"#ffffff\" stroke=\"\(colour)\" stroke-width=\"2\"" : "fill=\"\(colour)\""
-                body += "<rect class=\"v-\(verdict.rawValue)\" x=\"\(labelWidth)\" y=\"\(top + 4)\" width=\"\(length)\" height=\"14\" \(paint)>"
+                body +=
+                    "<rect class=\"v-\(verdict.rawValue)\" x=\"\(labelWidth)\" y=\"\(top + 4)\" width=\"\(length)\" height=\"14\" \(paint)>"
                     + "<title>\(count) \(verdict.rawValue)</title></rect>\n"
             }
             body += "<text x=\"\(labelWidth + length + 6)\" y=\"\(top + 15)\">\(count)</text>\n"

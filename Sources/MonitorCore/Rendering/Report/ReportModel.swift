@@ -50,8 +50,10 @@ public struct AppliedRevision: Sendable, Hashable {
     public var user: String
     public var host: String
 
-    public init(number: Int64, configDigest: String, configPath: String, gitCommit: String?, gitBranch: String?, gitDirty: Bool,
-                appliedAt: Date, user: String, host: String) {
+    public init(
+        number: Int64, configDigest: String, configPath: String, gitCommit: String?, gitBranch: String?, gitDirty: Bool,
+        appliedAt: Date, user: String, host: String
+    ) {
         self.number = number
         self.configDigest = configDigest
         self.configPath = configPath

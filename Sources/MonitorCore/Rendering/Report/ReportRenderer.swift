@@ -39,7 +39,8 @@ public enum ReportRenderer {
         }
         for job in model.orderedJobs { out += self.job(job, model: model) }
         out += "</section>\n"
-        out += "<footer>Made by monitor from the state as of its last scan. Statuses are words as well as colours;"
+        out +=
+            "<footer>Made by monitor from the state as of its last scan. Statuses are words as well as colours;"
             + " hover a mark of a chart for its details.</footer>\n</body>\n</html>\n"
         return out
     }
@@ -74,8 +75,10 @@ public enum ReportRenderer {
         let parts = JobStatus.allCases.compactMap { status in statuses[status].map { "\($0) \(status.rawValue)" } }
         out += "<p>\(model.jobs.count) active job\(model.jobs.count == 1 ? "" : "s")"
         out += parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")
-        out += ". " + (attention == 0 ? "None needs attention." : "\(attention) need\(attention == 1 ? "s" : "") attention (listed first).") + "</p>\n"
-        out += "<table class=\"counts\">\n<caption>Occurrences scheduled in the last \(model.days) day\(model.days == 1 ? "" : "s"), by verdict</caption>\n"
+        out +=
+            ". " + (attention == 0 ? "None needs attention." : "\(attention) need\(attention == 1 ? "s" : "") attention (listed first).") + "</p>\n"
+        out +=
+            "<table class=\"counts\">\n<caption>Occurrences scheduled in the last \(model.days) day\(model.days == 1 ? "" : "s"), by verdict</caption>\n"
         out += "<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Occurrences</th></tr></thead>\n<tbody>\n"
         for verdict in Verdict.allCases {
             out += "<tr><td>\(verdict.rawValue)</td><td class=\"number\">\(model.verdictCounts[verdict] ?? 0)</td></tr>\n"
@@ -108,12 +111,14 @@ public enum ReportRenderer {
         let success = view.lastSuccessAt.map { "\(ReportFormat.time($0)) (\(ReportFormat.age(from: $0, to: model.generatedAt)) ago)" } ?? "never"
         out += "<dt>Last success</dt><dd>\(success)</dd>\n"
         if let version = view.currentVersion {
-            out += "<dt>Current version</dt><dd>\(ReportFormat.bytes(version.bytes)), \(version.files) file\(version.files == 1 ? "" : "s")"
+            out +=
+                "<dt>Current version</dt><dd>\(ReportFormat.bytes(version.bytes)), \(version.files) file\(version.files == 1 ? "" : "s")"
                 + " — <code>\(e(version.id))</code></dd>\n"
         } else {
             out += "<dt>Current version</dt><dd>none</dd>\n"
         }
-        out += "<dt>Expected</dt><dd><code>\(e(view.schedule))</code> (\(e(view.timezone))), within \(e(view.window)),"
+        out +=
+            "<dt>Expected</dt><dd><code>\(e(view.schedule))</code> (\(e(view.timezone))), within \(e(view.window)),"
             + " on <code>\(e(view.destination))</code></dd>\n"
         out += "</dl>\n"
         let strip = ReportCharts.occurrenceStrip(job.recent)

@@ -27,8 +27,9 @@ struct EmailTransport {
             }
             password = value
         }
-        let message = EmailMessage(alert: alert, routeName: routeName, channel: channel, date: now,
-                                   uniqueID: Self.uniqueID(now))
+        let message = EmailMessage(
+            alert: alert, routeName: routeName, channel: channel, date: now,
+            uniqueID: Self.uniqueID(now))
         let easy: CurlEasy
         do {
             easy = try CurlEasy()
@@ -47,11 +48,12 @@ struct EmailTransport {
         try easy.set(CURLOPT_URL, server.curlURL(greeting: Self.hostName()))
         // Whatever the URL says, only SMTP: a typo cannot turn this into a file or HTTP transfer.
         try easy.allowProtocols("smtp,smtps", mask: CURLPROTO_SMTP | CURLPROTO_SMTPS)
-        let policy: curl_usessl = switch channel.tls {
-        case .required: CURLUSESSL_ALL
-        case .optional: CURLUSESSL_TRY
-        case .none: CURLUSESSL_NONE
-        }
+        let policy: curl_usessl =
+            switch channel.tls {
+            case .required: CURLUSESSL_ALL
+            case .optional: CURLUSESSL_TRY
+            case .none: CURLUSESSL_NONE
+            }
         try easy.set(CURLOPT_USE_SSL, Int(policy.rawValue))
         if let caFile = channel.caFile {
             try easy.set(CURLOPT_CAINFO, caFile)
@@ -80,7 +82,8 @@ struct EmailTransport {
         case CURLE_LOGIN_DENIED:
             return DeliveryError("authentication failed for user \(channel.username ?? "(none)") at \(server.address)\(because)", retryable: false)
         case CURLE_USE_SSL_FAILED:
-            return DeliveryError("""
+            return DeliveryError(
+                """
                 \(server.address) does not offer STARTTLS and the route has tls: required; use smtps:// if the \
                 server speaks TLS from the start, or tls: optional to allow plain text
                 """, retryable: false)
@@ -139,7 +142,8 @@ struct SMTPServer {
         let implicitTLS = url.lowercased().hasPrefix("smtps://")
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         hasPath = rest.dropFirst(authority.count).count > 1
-        var host = authority, port: Substring = implicitTLS ? "465" : "25"
+        var host = authority
+        var port: Substring = implicitTLS ? "465" : "25"
         if let close = authority.lastIndex(of: "]") {
             host = authority[...close]
             if authority[close...].contains(":") { port = authority[authority.index(after: close)...].dropFirst() }

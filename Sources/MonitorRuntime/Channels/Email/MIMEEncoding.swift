@@ -100,7 +100,8 @@ enum MIMEEncoding {
             var column = 0
             for (position, byte) in bytes.enumerated() {
                 let isLast = position == bytes.count - 1
-                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                let literal =
+                    (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
                     || ((byte == 0x20 || byte == 0x09) && !isLast)
                 let token = literal ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
                 // Keep room for the "=" of a soft break: encoded lines stay within 76 characters.
@@ -125,7 +126,8 @@ enum MIMEEncoding {
         let c = calendar.dateComponents([.weekday, .year, .month, .day, .hour, .minute, .second], from: date)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let day = String(format: "%02d", c.day ?? 1), year = String(format: "%04d", c.year ?? 1970)
+        let day = String(format: "%02d", c.day ?? 1)
+        let year = String(format: "%04d", c.year ?? 1970)
         let time = String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
         return "\(weekdays[(c.weekday ?? 1) - 1]), \(day) \(months[(c.month ?? 1) - 1]) \(year) \(time) +0000"
     }

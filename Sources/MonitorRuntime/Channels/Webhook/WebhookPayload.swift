@@ -34,7 +34,8 @@ enum WebhookPayload {
         }
         if let url = alert.url.map(NotificationText.singleLine), url.lowercased().hasPrefix("http") {
             // `<` `>` `|` would end Slack's link syntax; a URL never needs them unescaped.
-            let safe = url.replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(of: ">", with: "%3E").replacingOccurrences(of: "|", with: "%7C")
+            let safe = url.replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(of: ">", with: "%3E").replacingOccurrences(
+                of: "|", with: "%7C")
             lines.append("<\(safe)|Open in monitor>")
         }
         return lines.joined(separator: "\n")

@@ -64,7 +64,7 @@ struct WebhookTransport {
     /// The host of an `http(s)://` URL, or `nil` when it is not one.
     static func host(of url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return nil }
         return host
     }
