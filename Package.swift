@@ -85,12 +85,12 @@ let package = Package(
         .target(name: "MonitorTestSupport", path: "Tests/MonitorTestSupport"),
         .testTarget(
             name: "MonitorCoreTests",
-            dependencies: ["MonitorCore"],
+            dependencies: ["MonitorCore", "MonitorTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MonitorStoreTests",
-            dependencies: ["MonitorStore", "MonitorCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MonitorStore", "MonitorCore", "MonitorTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "MonitorRuntimeTests",
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "MonitorWebTests",
             dependencies: [
-                "MonitorWeb", "MonitorRuntime", "MonitorStore", "MonitorCore",
+                "MonitorWeb", "MonitorRuntime", "MonitorStore", "MonitorCore", "MonitorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore

@@ -2,11 +2,10 @@ import Foundation
 import GRDB
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorRuntime
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// A state written by the previous release (Fixtures/state-v1) opens, migrates and scans with
 /// everything it held intact: operators upgrade in place.

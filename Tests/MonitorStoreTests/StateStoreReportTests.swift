@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorStore

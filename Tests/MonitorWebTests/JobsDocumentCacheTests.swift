@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore

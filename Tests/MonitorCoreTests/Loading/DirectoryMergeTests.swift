@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 /// A folder of `*.yaml` / `*.yml` files is read in name order and merged section by section (SPEC §2).

@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 /// What `check` says about the host it runs on: unset variables and missing paths are warnings,

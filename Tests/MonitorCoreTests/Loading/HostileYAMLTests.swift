@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 /// Configurations that once made the loader hang or mislead (issue 12), and the inputs the

@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 /// Relative paths are resolved against the folder of the file that writes them (SPEC §2).

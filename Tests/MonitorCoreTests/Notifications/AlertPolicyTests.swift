@@ -1,9 +1,8 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// SPEC §6 as tables: which route hears what, grouping, RESOLVED and REMINDER.
 @Suite struct AlertPolicyTests {

@@ -1,9 +1,8 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// Every rule of SPEC §4 as a table over the pure decision: a ledger, a status-file outcome and
 /// `now` in; the ledger update and the notifications out. No disk, no database.

@@ -1,9 +1,8 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// SPEC §4 as tables: occurrences, attribution, verdicts and the job status, without a disk.
 @Suite struct VerdictRulesTests {

@@ -1,9 +1,8 @@
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorCore
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// Job views are decided in the domain from plain ledger records: the status, the next
 /// occurrence, and how long the answer holds by the clock alone.

@@ -1,12 +1,11 @@
 import Foundation
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Synchronization
 import Testing
 
 @testable import MonitorRuntime
-
-private func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// A transport that records what it is asked to deliver and fails from a script.
 final class RecordingTransport: NotificationTransport, Sendable {

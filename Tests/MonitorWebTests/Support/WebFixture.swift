@@ -4,12 +4,11 @@ import HummingbirdTesting
 import MonitorCore
 import MonitorRuntime
 import MonitorStore
+import MonitorTestSupport
 import Synchronization
 import Testing
 
 @testable import MonitorWeb
-
-func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
 /// A clock the test sets by hand.
 final class TestClock: Sendable {
