@@ -2,7 +2,7 @@ import Foundation
 
 /// E-mail addresses: `local@domain` (RFC 5321 mailbox), optionally with a display name as in
 /// `Backup Monitor <monitor@example.com>`.
-public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct EmailAddress: Sendable, Hashable, TextCodable {
     /// `local@domain`, what goes into the SMTP envelope.
     public let address: String
     /// The display name, when one was given.
@@ -31,18 +31,6 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
 
     public var description: String {
         displayName.map { "\($0) <\(address)>" } ?? address
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 
     private static let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")

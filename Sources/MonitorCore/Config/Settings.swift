@@ -40,7 +40,7 @@ public struct Settings: Sendable, Hashable, Codable {
 }
 
 /// `host:port`, with IPv6 hosts in brackets (`[::1]:8080`).
-public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct ListenAddress: Sendable, Hashable, TextCodable {
     public var host: String
     public var port: Int
 
@@ -86,17 +86,6 @@ public struct ListenAddress: Sendable, Hashable, Codable, CustomStringConvertibl
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 public struct ListenAddressParseError: Error, Sendable, Equatable {

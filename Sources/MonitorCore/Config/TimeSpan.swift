@@ -1,7 +1,7 @@
 /// A length of time written like `90s`, `15m`, `3h`, `2d` or `1h30m`; always strictly positive.
 ///
 /// Named `TimeSpan` rather than `Duration` so that it never shadows the standard library's type.
-public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct TimeSpan: Sendable, Hashable, Comparable, TextCodable {
     public let seconds: Int64
 
     public init(seconds: Int64) {
@@ -144,17 +144,6 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 public struct TimeSpanParseError: Error, Sendable, Equatable, CustomStringConvertible {
