@@ -23,6 +23,22 @@ struct PromotionRetentionTests {
         #expect(job.leftovers.isEmpty)
     }
 
+    @Test("a version dated in the future (left before the clock rule) never stays current nor pushes real ones out")
+    func aFutureVersionRanksBelowEveryRealOne() throws {
+        let job = try PromotionJob()
+        defer { job.remove() }
+        // What a status file dated 40 years ahead left in a job folder before SPEC §3's clock rule.
+        let bogus = try job.stage([("dump.sql.gz", randomBytes(100))], finishedAt: 40 * 525_600)
+        try #require(job.promoted(bogus, keep: 1) != nil)
+        let real = try job.stage([("dump.sql.gz", randomBytes(200))], finishedAt: 60)
+
+        let version = try #require(job.promoted(real, keep: 1))
+
+        #expect(version.isCurrent && version.isKept)
+        #expect(job.currentID == real.versionID)
+        #expect(job.versionNames == [real.versionID], "retention keeps the real version and deletes the one from the future")
+    }
+
     @Test("a late backup older than the current version is promoted but not made current")
     func lateVersionIsNotCurrent() throws {
         let job = try PromotionJob()

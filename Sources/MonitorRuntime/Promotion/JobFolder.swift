@@ -1,3 +1,6 @@
+import Foundation
+import MonitorCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -12,11 +15,15 @@ final class JobFolder {
     let path: String
     let fd: Int32
     private var versionsFD: Int32?
+    /// Version ids after this one are dated after the clock allows (``ClockSanity``): left by
+    /// a status file from before that rule, they rank below every believable version, so they
+    /// never stay current nor push real ones out by retention.
+    let futureCutoff: String
 
     /// Opens and locks `path`, waiting for another promotion of the same job to finish.
     ///
     /// - Returns: nil when the folder does not exist.
-    static func open(_ path: String) throws(PromotionFailure) -> JobFolder? {
+    static func open(_ path: String, now: Date) throws(PromotionFailure) -> JobFolder? {
         let fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
@@ -25,12 +32,21 @@ final class JobFolder {
         // A file system without locks (some NFS setups) still gets promotions, just without the
         // guard against two monitor processes working on one job at once.
         while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-        return JobFolder(path: path, fd: fd)
+        let cutoff = VersionName.make(finishedAt: now.addingTimeInterval(ClockSanity.tolerance), statusSHA256: "ffffffff")
+        return JobFolder(path: path, fd: fd, futureCutoff: cutoff)
     }
 
-    private init(path: String, fd: Int32) {
+    private init(path: String, fd: Int32, futureCutoff: String) {
         self.path = path
         self.fd = fd
+        self.futureCutoff = futureCutoff
+    }
+
+    /// Whether `a` is a newer version than `b`: by id (UTC time, then digest), except that an id
+    /// from the future ranks below every other.
+    func isNewer(_ a: String, than b: String) -> Bool {
+        let (aFuture, bFuture) = (a > futureCutoff, b > futureCutoff)
+        return aFuture == bFuture ? a > b : bFuture
     }
 
     deinit {
@@ -113,7 +129,7 @@ final class JobFolder {
     ///
     /// - Returns: whether `current_version` now points at `id`.
     func makeCurrentIfNewer(_ id: String) throws(PromotionFailure) -> Bool {
-        if let current = currentVersionID(), current >= id { return current == id }
+        if let current = currentVersionID(), current == id || isNewer(current, than: id) { return current == id }
         try makeCurrent(id)
         return true
     }
@@ -129,6 +145,6 @@ final class JobFolder {
                 let status = try? SystemCall.status(at: versions, "\(name)/\(VersionName.statusFile)", path: name)
             else { return false }
             return SystemCall.isRegularFile(status)
-        }.sorted(by: >)
+        }.sorted(by: isNewer)
     }
 }

@@ -33,12 +33,15 @@ public struct Promoter: Sendable {
     /// - Returns: `.promoted`; `.mismatch` when a file's size or SHA-256 is not what the report
     ///   says; `.failed` with a message for the operator on any I/O error. In the last two cases
     ///   nothing is left behind and nothing already promoted is touched.
-    public func promote(report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int) -> PromotionResult {
+    /// `now` is the scan's clock: versions dated after it (``ClockSanity``) never rank newest.
+    public func promote(
+        report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int, now: Date = Date()
+    ) -> PromotionResult {
         guard VersionName.isVersionID(versionID) else {
             return .failed(message: "\"\(versionID)\" is not a version id (like 20261124T011745Z-9f86d0c1)")
         }
         do {
-            guard let job = try JobFolder.open(jobFolder) else {
+            guard let job = try JobFolder.open(jobFolder, now: now) else {
                 return .failed(message: "the job folder \(jobFolder) does not exist")
             }
             let promotion = Promotion(
@@ -57,9 +60,9 @@ public struct Promoter: Sendable {
     /// Call it before promoting into a job folder (the scanner does, for every job, every scan).
     ///
     /// - Returns: what it did, one sentence each, for the log; empty when there was nothing to do.
-    public func recover(jobFolder: String) -> [String] {
+    public func recover(jobFolder: String, now: Date = Date()) -> [String] {
         do {
-            return try JobFolder.open(jobFolder)?.recover() ?? []
+            return try JobFolder.open(jobFolder, now: now)?.recover() ?? []
         } catch {
             return ["could not open \(jobFolder) to clean up after interrupted promotions: \(error.message)"]
         }

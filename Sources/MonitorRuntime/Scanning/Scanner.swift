@@ -84,7 +84,7 @@ public struct Scanner: Sendable {
     private func observe(_ active: ActiveJob, rootPresent: Bool, now: Date) -> Observed {
         let job = active.job
         if rootPresent, FileManager.default.fileExists(atPath: active.folder) {
-            for action in promoter.recover(jobFolder: active.folder) {
+            for action in promoter.recover(jobFolder: active.folder, now: now) {
                 logger.notice("recovered an interrupted promotion", metadata: ["job": "\(job.name)", "action": "\(action)"])
             }
         }
@@ -191,7 +191,7 @@ public struct Scanner: Sendable {
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
             switch promoter.promote(
                 report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
-                keepVersions: active.destination.keepVersions)
+                keepVersions: active.destination.keepVersions, now: now)
             {
             case .promoted(let version):
                 summary.promoted += 1
