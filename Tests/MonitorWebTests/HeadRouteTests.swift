@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorWeb

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorWeb

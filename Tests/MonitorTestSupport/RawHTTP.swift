@@ -5,18 +5,19 @@ import Foundation
     import Glibc
 #endif
 
-/// HTTP over a plain loopback socket, the bytes exactly as written: URLSession and curl
+/// HTTP over a plain loopback socket, the bytes exactly as written (shared by the router and
+/// the daemon tests): URLSession and curl
 /// normalise request targets (`//api` → `/api`), which is what the path tests must avoid.
 /// Blocking socket calls run on a Dispatch thread, never on the cooperative pool the server
 /// answers from; every read has a timeout.
-enum RawHTTP {
-    struct Answer {
-        var status: Int
-        var head: String
-        var body: String
+public enum RawHTTP {
+    public struct Answer: Sendable {
+        public var status: Int
+        public var head: String
+        public var body: String
 
         /// The value of the first header named `name` (case-insensitive).
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             for line in head.split(separator: "\r\n").dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 if line[..<colon].lowercased() == name.lowercased() {
@@ -26,18 +27,18 @@ enum RawHTTP {
             return nil
         }
 
-        func json() -> [String: Any]? {
+        public func json() -> [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Sends `request` (add `Connection: close`, so the answer ends with the connection) and reads
     /// everything until the server closes or `timeout` seconds pass without data.
-    static func exchange(port: Int, _ request: String, timeout: Int = 10) async throws -> Answer {
+    public static func exchange(port: Int, _ request: String, timeout: Int = 10) async throws -> Answer {
         let result: Result<Answer, Failure> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
@@ -50,14 +51,14 @@ enum RawHTTP {
     }
 
     /// `METHOD TARGET HTTP/1.1` with `Host`, `Connection: close` and `extra` header lines.
-    static func request(_ method: String, _ target: String, host: String? = "127.0.0.1", extra: [String] = []) -> String {
+    public static func request(_ method: String, _ target: String, host: String? = "127.0.0.1", extra: [String] = []) -> String {
         var lines = ["\(method) \(target) HTTP/1.1"]
         if let host { lines.append("Host: \(host)") }
         lines += extra + ["Connection: close", "", ""]
         return lines.joined(separator: "\r\n")
     }
 
-    static func exchangeBlocking(port: Int, _ request: String, timeout: Int) throws -> Answer {
+    public static func exchangeBlocking(port: Int, _ request: String, timeout: Int) throws -> Answer {
         let fd = try connect(port: port, timeout: timeout)
         defer { close(fd) }
         let bytes = Array(request.utf8)
@@ -87,7 +88,7 @@ enum RawHTTP {
     }
 
     /// A connected TCP socket to 127.0.0.1:`port` with a receive timeout.
-    static func connect(port: Int, timeout: Int) throws -> Int32 {
+    public static func connect(port: Int, timeout: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "cannot open a socket: errno \(errno)") }
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
