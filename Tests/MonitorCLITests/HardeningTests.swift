@@ -56,14 +56,7 @@ import Testing
     // MARK: Simulating the future on a live state
 
     @Test func scanNowInTheFutureIsRefusedWhileADaemonUsesTheState() throws {
-        let box = try BackupSandbox(
-            jobs: """
-                  db:
-                    destination: nas
-                    schedule: "0 2 * * *"
-                    window: 3h
-                """)
-        try box.monitor(["apply"])
+        let box = try BackupSandbox.dailyJob(appliedAt: nil)
         let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(400 * 86_400))
         let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
         let daemon = try DaemonProcess(in: box.root)

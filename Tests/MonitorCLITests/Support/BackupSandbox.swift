@@ -30,7 +30,8 @@ final class BackupSandbox {
 
     /// A daily job `db` (02:00 UTC, 3 h window) on destination `nas`, applied on 2026-11-20 at
     /// noon, so the first expected run is the night of the 21st.
-    static func dailyJob(keepVersions: Int = 3) throws -> BackupSandbox {
+    /// `appliedAt: nil` applies at the real time (for tests with a real daemon).
+    static func dailyJob(keepVersions: Int = 3, appliedAt: String? = "2026-11-20T12:00:00Z") throws -> BackupSandbox {
         let box = try BackupSandbox(
             jobs: """
                   db:
@@ -38,7 +39,7 @@ final class BackupSandbox {
                     schedule: "0 2 * * *"
                     window: 3h
                 """, keepVersions: keepVersions)
-        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
+        try box.monitor(["apply"] + (appliedAt.map { ["--now", $0] } ?? []))
         return box
     }
 
