@@ -52,6 +52,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // zlib (gzip of the /api/jobs document, once per version), through a typed wrapper of deflateInit2.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The daemon's HTTP side: Hummingbird routes, JSON API, metrics, the embedded dashboard.
         .target(
             name: "MonitorWeb",
@@ -59,6 +65,8 @@ let package = Package(
                 "MonitorCore",
                 "MonitorStore",
                 "MonitorRuntime",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -33,18 +33,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["check", "apply", "scan", "promotion", "api", "memory"]
+SCENARIOS = ["check", "apply", "scan", "promotion", "api", "memory", "dashboard", "scrub"]
 MiB = 1 << 20
 
-# Sizes: (check jobs, plan+apply jobs, scan jobs, promotion MiB, promotion files, api jobs, memory jobs, repetitions, wrk seconds)
+# Sizes: (check jobs, plan+apply jobs, scan jobs, promotion MiB, promotion files, api jobs, memory jobs,
+# dashboard jobs, scrub MiB of kept versions, repetitions, wrk seconds)
 SIZES = {
     "smoke": dict(check_jobs=50, apply_jobs=50, scan_jobs=40, promotion_mib=8, promotion_files=8, api_jobs=20,
-                  memory_jobs=40, repeat=2, wrk_seconds=1),
+                  memory_jobs=40, dashboard_jobs=40, scrub_mib=16, repeat=2, wrk_seconds=1),
     "small": dict(check_jobs=1000, apply_jobs=1000, scan_jobs=1000, promotion_mib=128, promotion_files=8, api_jobs=1000,
-                  memory_jobs=1000, repeat=3, wrk_seconds=5),
+                  memory_jobs=1000, dashboard_jobs=1000, scrub_mib=1024, repeat=3, wrk_seconds=5),
     "full": dict(check_jobs=10000, apply_jobs=10000, scan_jobs=10000, promotion_mib=1024, promotion_files=8, api_jobs=1000,
-                 memory_jobs=10000, repeat=5, wrk_seconds=10),
+                 memory_jobs=10000, dashboard_jobs=10000, scrub_mib=10240, repeat=5, wrk_seconds=10),
 }
+# The dashboard's browser driver (DevTools protocol over a pipe), shared with the browser tests.
+BROWSER = ROOT / "Tests" / "Servers" / "browser.py"
 
 
 class BenchError(Exception):
@@ -219,14 +222,14 @@ def write_status(staging: Path, *, job: str | None, status: str, files: list[tup
     os.replace(temporary, staging / "STATUS.json")
 
 
-def write_tree(folder: Path, jobs: int, finished_at: dt.datetime) -> None:
-    """A sealed staging folder per job: mostly SUCCESS with two small files, every 10th FAILED."""
+def write_tree(folder: Path, jobs: int, finished_at: dt.datetime, failed_every: int = 10) -> None:
+    """A sealed staging folder per job: mostly SUCCESS with two small files, every 10th FAILED (or every `failed_every`th)."""
     rng = random.Random(8)
     for i in range(jobs):
         name = job_name(i)
         staging = folder / "backups" / f"d{i % 10}" / name / "staging"
         staging.mkdir(parents=True, exist_ok=True)
-        if i % 10 == 9:
+        if i % failed_every == failed_every - 1:
             write_status(staging, job=name, status="FAILED", files=[], finished_at=finished_at,
                          message="pg_dump: connection refused")
             continue
@@ -254,7 +257,7 @@ class Bench:
         self.env = dict(os.environ, MONITOR_LOG_LEVEL="error")
         self.env.pop("MONITOR_STATE", None)
         self.env.pop("MONITOR_CONFIG", None)
-        self._trees: dict[int, tuple[Path, Path]] = {}
+        self._trees: dict[tuple[int, int], tuple[Path, Path]] = {}
 
     def m(self, *argv: str) -> list[str]:
         return [self.monitor, *argv]
@@ -312,22 +315,22 @@ class Bench:
         self.add(row)
 
     # -- steady-state scan ---------------------------------------------------------------------
-    def scan_tree(self, n: int) -> tuple[Path, Path]:
+    def scan_tree(self, n: int, failed_every: int = 10) -> tuple[Path, Path]:
         """A tree of n sealed jobs, applied and scanned once (everything promoted): steady state."""
-        if n in self._trees:
-            return self._trees[n]
-        folder = self.work / f"tree-{n}"
+        if (n, failed_every) in self._trees:
+            return self._trees[(n, failed_every)]
+        folder = self.work / f"tree-{n}-{failed_every}"
         config = write_config(folder, n, routes=False, scan_interval="1h")
         now = dt.datetime.now(dt.timezone.utc)
         self.log(f"tree of {n} jobs: writing staging folders")
-        write_tree(folder, n, finished_at=now - dt.timedelta(minutes=20))
+        write_tree(folder, n, finished_at=now - dt.timedelta(minutes=20), failed_every=failed_every)
         state = folder / "state.sqlite"
         run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
         self.log(f"tree of {n} jobs: first scan (promotes every SUCCESS)")
         first = measured(self.m("scan", "--state", str(state)), env=self.env)
         self.facts.append(f"First scan of {n:,} new jobs (promotes {n - n // 10:,} versions, fsync each): "
                           f"{fmt_s(first.seconds)}, {first.max_rss_kib / 1024:.0f} MiB peak.")
-        self._trees[n] = (folder, state)
+        self._trees[(n, failed_every)] = (folder, state)
         return folder, state
 
     def scan(self) -> None:
@@ -428,6 +431,64 @@ class Bench:
             f"max(`cp`, {fmt_s(work)} / 2) = {max(1.0, work / 2 / cp.median):.2f}× `cp`; with one core free (the other "
             f"busy), not below {work / cp.median:.2f}× `cp`. The product used {fmt_s(promote.cpu_median)} of CPU.")
 
+    # -- scrub ---------------------------------------------------------------------------------
+    def scrub(self) -> None:
+        """Re-reading kept versions against their recorded SHA-256s (`monitor verify`, the code the daemon's scrub
+        runs within its budget) against `openssl dgst -sha256` of the same files, both from the page cache."""
+        total_mib, versions, per_version = self.args.scrub_mib, 4, 4
+        folder = self.work / "scrub"
+        job = folder / "backups" / "scrub"
+        staging = job / "staging"
+        config = folder / "monitor.yaml"
+        config.parent.mkdir(parents=True)
+        config.write_text("\n".join([
+            "version: 1", "settings:", "  scan_interval: 1h", "destinations:", "  nas:", f"    path: {folder / 'backups'}",
+            f"    keep_versions: {versions}", "jobs:", "  scrub:", "    destination: nas", '    schedule: "0 2 * * *"',
+            "    window: 3h"]) + "\n")
+        state = folder / "state.sqlite"
+        run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+        self.log(f"scrub: promoting {versions} versions of {total_mib / versions:g} MiB")
+        now = dt.datetime.now(dt.timezone.utc)
+        file_mib = max(1, total_mib // (versions * per_version))
+        for v in range(versions):
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            for i in range(per_version):
+                with open(staging / f"part-{i}.bin", "wb") as f:
+                    block = bytearray(os.urandom(MiB))
+                    for k in range(file_mib):
+                        block[:8] = (v * 1_000_003 + i * 10_007 + k).to_bytes(8, "little")
+                        f.write(block)
+            finished = now - dt.timedelta(minutes=versions - v)
+            run(self.m("seal", str(staging), "--status", "SUCCESS", "--job", "scrub", "--finished-at", rfc3339(finished)),
+                env=self.env)
+            run(self.m("scan", "--state", str(state), "--now", rfc3339(now)), env=self.env)
+        shutil.rmtree(staging, ignore_errors=True)
+        files = sorted(str(p) for p in (job / "versions").glob("*/part-*.bin"))
+        if len(files) != versions * per_version:
+            raise BenchError(f"scrub: expected {versions * per_version} promoted files, found {len(files)}")
+        gib = sum(os.path.getsize(f) for f in files) / (1 << 30)
+        product_cmd = self.m("verify", "--state", str(state))
+        baseline_cmd = ["openssl", "dgst", "-sha256", *files]
+        warm = f"cat {' '.join(files)} > /dev/null"
+        product, baseline = Samples(), Samples()
+        run(warm, shell=True)
+        measured(product_cmd, env=self.env)  # warm-up, unmeasured
+        measured(baseline_cmd)
+        for _ in range(self.args.repeat):
+            product.add(measured(product_cmd, env=self.env))
+            baseline.add(measured(baseline_cmd))
+        ratio = product.median / baseline.median
+        label = f"{gib:.3g} GiB"
+        row = Row(f"scrub (`verify`), {label} of kept versions", product.text(), f"{product.max_rss_mib:.0f} MiB",
+                  f"`openssl dgst -sha256` {baseline.text()}", f"{ratio:.2f}×", "≤ 1.2×", ratio <= 1.2)
+        row.notes.append(f"{versions} versions of {per_version} files; {gib / product.median:.2f} GiB/s")
+        self.add(row)
+        self.facts.append(
+            f"Scrub, {label}: `monitor verify` reads every file of every kept version once and compares its SHA-256 with "
+            f"the one recorded at promotion (the daemon's scrub runs the same code, {fmt_s(product.median)} of it spread "
+            f"over scans by `settings.scrub.budget`); `openssl dgst -sha256` of the same files {baseline.text()}.")
+
     # -- the daemon ----------------------------------------------------------------------------
     def start_daemon(self, state: Path, log: Path) -> tuple[subprocess.Popen, str]:
         with socket.socket() as s:
@@ -526,6 +587,161 @@ class Bench:
         if errors:
             row.notes.append(f"wrk: {errors}")
         self.add(row)
+
+
+    # -- the dashboard: conditional polls, filters, rendering -----------------------------------
+    def dashboard(self) -> None:
+        if not shutil.which("wrk"):
+            raise BenchError("wrk is not installed (scripts/setup-test-deps installs it)")
+        if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+            raise BenchError("chromium is not installed (scripts/setup-test-deps installs it)")
+        n = self.args.dashboard_jobs
+        failed_every = 100 if n >= 1000 else 10
+        folder, state = self.scan_tree(n, failed_every)
+        time.sleep(1.2)
+        process, base = self.start_daemon(state, self.work / f"daemon-dashboard-{n}.log")
+        port = int(base.rsplit(":", 1)[1])
+        seconds = self.args.wrk_seconds
+        try:
+            whole = http_exchange(port, dashboard_request(port))
+            packed = http_exchange(port, dashboard_request(port, gzip=True))
+            etag = packed.headers.get("etag")
+            if whole.status != 200 or packed.status != 200 or not etag:
+                raise BenchError(f"dashboard: GET /api/jobs answered {whole.status}/{packed.status}, ETag {etag!r}")
+            if len(json.loads(whole.body)["jobs"]) != n:
+                raise BenchError(f"dashboard: /api/jobs did not list {n} jobs")
+            poll_request = dashboard_request(port, gzip=True, etag=etag)
+            poll = http_exchange(port, poll_request)
+            if poll.status != 304 or poll.body:
+                raise BenchError(f"dashboard: a poll with If-None-Match answered {poll.status} with {len(poll.body)} bytes")
+            filtered_url = base + "/api/jobs?status=FAILED"
+            filtered = http_exchange(port, dashboard_request(port, path="/api/jobs?status=FAILED"))
+            failed = len(json.loads(filtered.body)["jobs"])
+            if failed != n // failed_every:
+                raise BenchError(f"dashboard: ?status=FAILED listed {failed} jobs, expected {n // failed_every}")
+
+            url = base + "/api/jobs"
+            run(["wrk", "-t2", "-c16", "-d1s", url])  # warm-up, unmeasured
+            plain_out = run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url], capture=True).stdout
+            poll_out = run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"If-None-Match: {etag}",
+                            "-H", "Accept-Encoding: gzip, deflate, br, zstd", url], capture=True).stdout
+            filter_out = run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", filtered_url], capture=True).stdout
+
+            # Chromium: the dashboard until its rows and counts show, against fetching and parsing
+            # the same document in a page that renders nothing (the cost of the data alone).
+            render, data = [], []
+            for round_ in range(self.args.repeat + 1):  # round 0 warms up, unmeasured
+                shown = browser_eval(base + "/", RENDERED_JS % n)
+                alone = browser_eval(base + "/healthz", FETCH_PARSE_JS)
+                if shown["rows"] < 1 or alone["jobs"] != n:
+                    raise BenchError(f"dashboard: the page showed {shown}, the fetch read {alone}")
+                if round_:
+                    render.append(shown["ms"] / 1000)
+                    data.append(alone["ms"] / 1000)
+            rows_shown = shown["rows"]
+            memory = self.memory(process.pid)
+        finally:
+            self.stop_daemon(process)
+        plain_rps, plain_p99, plain_errors = parse_wrk(plain_out)
+        poll_rps, poll_p99, poll_errors = parse_wrk(poll_out)
+        filter_rps, filter_p99, filter_errors = parse_wrk(filter_out)
+        wire = len(poll_request) + poll.wire_bytes
+        baseline = (f"unconditional `GET /api/jobs` {plain_rps:,.0f} req/s, p99 {fmt_s(plain_p99)}; "
+                    f"{whole.wire_bytes / 1024:,.0f} KiB per poll ({packed.wire_bytes / 1024:,.0f} KiB gzipped)")
+        row = Row(f"dashboard poll of an unchanged document, {n:,} jobs (`If-None-Match`, `wrk -t2 -c16 -d{seconds}s`)",
+                  f"{poll_rps:,.0f} req/s, p99 {fmt_s(poll_p99)}", f"{memory['VmHWM'] / 1024:.0f} MiB", baseline,
+                  f"{poll_rps / plain_rps:.1f}× req/s", "≤ 1 KiB on the wire, ≥ 5,000 req/s",
+                  wire <= 1024 and poll_rps >= 5000 and not poll_errors)
+        row.notes.append(f"304 on the wire: request {len(poll_request)} B + answer {poll.wire_bytes} B = {wire} B")
+        if poll_errors:
+            row.notes.append(f"wrk: {poll_errors}")
+        self.add(row)
+        row = Row(f"`GET /api/jobs?status=FAILED`, {failed:,} of {n:,} jobs", f"{filter_rps:,.0f} req/s, p99 {fmt_s(filter_p99)}",
+                  "", f"unconditional `GET /api/jobs` (above) {plain_rps:,.0f} req/s", f"{filter_rps / plain_rps:.1f}×",
+                  "≥ 2,000 req/s, p99 ≤ 20 ms", filter_rps >= 2000 and filter_p99 <= 0.020 and not filter_errors)
+        row.notes.append(f"{filtered.wire_bytes / 1024:,.0f} KiB per answer")
+        if filter_errors or plain_errors:
+            row.notes.append(f"wrk: {filter_errors or plain_errors}")
+        self.add(row)
+        r, d = Samples(), Samples()
+        for seconds_ in render:
+            r.add(Run(seconds_, 0, 0.0, 0.0, ""))
+        for seconds_ in data:
+            d.add(Run(seconds_, 0, 0.0, 0.0, ""))
+        row = Row(f"headless Chromium renders the dashboard, {n:,} jobs", f"{fmt_s(r.median)} (min {fmt_s(r.min)})", "",
+                  f"fetch + `JSON.parse` of `/api/jobs` alone {fmt_s(d.median)} (min {fmt_s(d.min)})",
+                  f"{r.median / d.median:.2f}×", "≤ 2 s", r.median <= 2)
+        row.notes.append(f"from navigation to the first {rows_shown} rows and the status counts painted")
+        self.add(row)
+
+
+# A realistic request of the dashboard's poll (headers as Chromium sends them for fetch()).
+def dashboard_request(port: int, *, path: str = "/api/jobs", gzip: bool = False, etag: str | None = None) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: keep-alive", "Accept: application/json",
+             "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 "
+             "Safari/537.36", "Sec-Fetch-Site: same-origin", "Sec-Fetch-Mode: cors", "Sec-Fetch-Dest: empty",
+             "Accept-Language: en-US,en;q=0.9"]
+    if gzip:
+        lines.append("Accept-Encoding: gzip, deflate, br, zstd")
+    if etag:
+        lines.append(f"If-None-Match: {etag}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+@dataclass
+class Exchange:
+    status: int
+    headers: dict
+    body: bytes
+    wire_bytes: int  # the whole answer: status line, headers and body
+
+
+def http_exchange(port: int, request: bytes) -> Exchange:
+    """One request on a fresh connection; the answer read by its Content-Length (none for a 304)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                raise BenchError(f"the daemon closed the connection: {data[:200]!r}")
+            data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+        length = 0 if status in (204, 304) else int(headers.get("content-length", "0"))
+        while len(rest) < length:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            rest += chunk
+        return Exchange(status, headers, rest[:length], len(head) + 4 + length)
+
+
+RENDERED_JS = """(async () => {
+  const ready = () => document.querySelectorAll('#job-rows tr').length > 0
+    && document.getElementById('summary').textContent.startsWith('%d jobs')
+    && document.querySelectorAll('#counts button').length > 0;
+  const deadline = performance.now() + 120000;
+  while (!ready()) {
+    if (performance.now() > deadline) throw new Error('not rendered: ' + document.getElementById('summary').textContent);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return { ms: performance.now(), rows: document.querySelectorAll('#job-rows tr').length };
+})()"""
+
+FETCH_PARSE_JS = """(async () => {
+  const answer = await fetch('/api/jobs', { cache: 'no-store', headers: { Accept: 'application/json' } });
+  const document_ = await answer.json();
+  return { ms: performance.now(), jobs: document_.jobs.length };
+})()"""
+
+
+def browser_eval(url: str, expression: str) -> dict:
+    out = run([sys.executable, str(BROWSER), url, "--timeout", "180", "--eval", expression], capture=True).stdout
+    return json.loads(out)[0]
 
 
 def parse_wrk(out: str) -> tuple[float, float, str]:
@@ -638,7 +854,17 @@ def document(args, rows, facts, info, load_before, load_after, started, elapsed,
         "- `GET /api/jobs`: `monitor run` over a steady-state tree, after its first scan; one cold request, "
         "a 1 s `wrk` warm-up, then `wrk -t2 -c16 -dNs --latency`.",
         "- daemon memory: `monitor run` over a steady-state tree; VmRSS and VmHWM once its first scan has finished "
-        "(`/healthz` reports a scan newer than the daemon's start).", "",
+        "(`/healthz` reports a scan newer than the daemon's start).",
+        "- dashboard: `monitor run` over a steady-state tree in which 1 job in 100 FAILED. A poll whose document did not "
+        "change: the dashboard's request with the `ETag` of the last answer in `If-None-Match` (bytes counted on a "
+        "socket, request and `304` answer), then `wrk` with the same headers; against `wrk` fetching the whole "
+        "document as a poll without a tag would. `?status=FAILED`: `wrk` of the filtered answer. Rendering: headless "
+        "Chromium driven over the DevTools protocol (`Tests/Servers/browser.py`) from navigation until the first rows "
+        "and the status counts are painted (`performance.now()`), against the same browser fetching and parsing the "
+        "document in a page that renders nothing.",
+        "- scrub: 4 kept versions of 4 files of random data each, promoted by `monitor scan`; `monitor verify --state S` "
+        "(every file of every kept version read and hashed, compared with the recorded SHA-256s, the check recorded in "
+        "the state) against `openssl dgst -sha256` of the same files; both read them from the page cache.", "",
         "## Reproduce", "",
         "```sh",
         "scripts/setup-test-deps          # wrk and PyYAML among the test dependencies",
@@ -679,7 +905,7 @@ def main() -> int:
 
     try:
         pyyaml = require_pyyaml() if not args.only or "check" in args.only else "-"
-        if (not args.only or "api" in args.only) and not shutil.which("wrk"):
+        if (not args.only or "api" in args.only or "dashboard" in args.only) and not shutil.which("wrk"):
             raise BenchError("wrk is not installed: run scripts/setup-test-deps (apt-get install wrk)")
         monitor = build(args)
         started = dt.datetime.now(dt.timezone.utc)
@@ -690,7 +916,8 @@ def main() -> int:
         try:
             bench.log(f"{monitor} on data in {work}; load average {load_before}")
             steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "promotion": bench.promotion,
-                     "api": bench.api, "memory": bench.memory_scenario}
+                     "api": bench.api, "memory": bench.memory_scenario, "dashboard": bench.dashboard,
+                     "scrub": bench.scrub}
             for name in SCENARIOS:
                 if not args.only or name in args.only:
                     steps[name]()

@@ -10,7 +10,7 @@ public struct MonitorCommand: AsyncParsableCommand {
         version: MonitorVersion.current,
         subcommands: [
             CheckCommand.self, PlanCommand.self, ApplyCommand.self, ScanCommand.self, StatusCommand.self, ReportCommand.self, SealCommand.self,
-            RunCommand.self, NotifyCommand.self, DemoCommand.self,
+            RunCommand.self, NotifyCommand.self, VerifyCommand.self, DemoCommand.self, CompletionCommand.self, ManualCommand.self,
         ]
     )
 

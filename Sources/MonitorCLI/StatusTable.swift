@@ -8,9 +8,9 @@ enum StatusTable {
         var rows = [["JOB", "STATUS", "LAST SUCCESS", "CURRENT VERSION", "NEXT WINDOW"]]
         for job in jobs {
             rows.append([
-                job.name, job.status.rawValue,
+                job.name, job.status.rawValue + corruptedMark(job),
                 job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never",
-                job.currentVersion.map { "\($0.id) \(bytes($0.bytes))" } ?? "-",
+                job.currentVersion.map { "\($0.id) \(bytes($0.bytes))\($0.corrupted ? " CORRUPTED" : "")" } ?? "-",
                 job.next.map { "\(Timestamp.string($0.occurrence.scheduledAt)) .. \(Timestamp.string($0.occurrence.windowEnd))" } ?? "-",
             ])
         }
@@ -18,12 +18,20 @@ enum StatusTable {
     }
 
     static func detail(_ job: JobView, now: Date) -> String {
-        var out = "\(job.name): \(job.status.rawValue)\n"
+        var out = "\(job.name): \(job.status.rawValue)\(corruptedMark(job))\n"
         if let description = job.description { out += "  \(description)\n" }
         out += "  schedule \(job.schedule) (\(job.timezone)), window \(job.window), destination \(job.destination)\n"
         out += "  last success: \(job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never")\n"
         out +=
-            "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) file\($0.files == 1 ? "" : "s"), \(bytes($0.bytes))" } ?? "none")\n\n"
+            "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) file\($0.files == 1 ? "" : "s"), \(bytes($0.bytes))\($0.corrupted ? ", CORRUPTED" : "")" } ?? "none")\n"
+        if let problem = job.status.problem { out += "  what to do: \(problem.advice)\n" }
+        if job.corruptedVersions > 0 { out += "  \(Problem.corrupted.advice)\n" }
+        if let runs = job.baselineRuns, runs < Suspicion.minimumHistory {
+            out +=
+                "  anomaly detection: \(runs) of the \(Suspicion.minimumHistory) SUCCESS runs it needs before sizes, file counts"
+                + " and durations are compared with the job's history\n"
+        }
+        out += "\n"
         var rows = [["SCHEDULED", "WINDOW END", "STATE", "FINISHED", "MESSAGE"]]
         for view in job.occurrences ?? [] {
             let record = view.record
@@ -34,6 +42,11 @@ enum StatusTable {
             ])
         }
         return out + table(rows)
+    }
+
+    /// ` (1 version CORRUPTED)` when the scrub found kept versions changed on disk, else "".
+    static func corruptedMark(_ job: JobView) -> String {
+        job.corruptedVersions == 0 ? "" : " (\(job.corruptedVersions) version\(job.corruptedVersions == 1 ? "" : "s") CORRUPTED)"
     }
 
     private static func table(_ rows: [[String]]) -> String {

@@ -218,6 +218,40 @@ enum Migrations {
                     CREATE INDEX outbox_job_route ON outbox(job, route, created_at);
                     """)
         }
+        // Catching silent failures (SPEC §15): each run's figures, judged against the job's own
+        // history (SUSPICIOUS); each promoted file's size and SHA-256, which the scrub re-checks
+        // (CORRUPTED), and when each version was last checked and what was found.
+        migrator.registerMigration("v3-run-figures-and-scrub") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE occurrence ADD COLUMN bytes INTEGER CHECK (bytes >= 0);
+                    ALTER TABLE occurrence ADD COLUMN files INTEGER CHECK (files >= 0);
+                    ALTER TABLE occurrence ADD COLUMN duration_seconds REAL;
+                    CREATE INDEX occurrence_finished ON occurrence(job, state, finished_at);
+                    ALTER TABLE version ADD COLUMN checked_at TEXT;
+                    ALTER TABLE version ADD COLUMN corrupted TEXT;
+                    CREATE TABLE version_file (
+                      job TEXT NOT NULL,
+                      version_id TEXT NOT NULL,
+                      path TEXT NOT NULL,
+                      size INTEGER NOT NULL CHECK (size >= 0),
+                      sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+                      PRIMARY KEY (job, version_id, path),
+                      FOREIGN KEY (job, version_id) REFERENCES version(job, id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        // The scrub checks a large version over several scans (its budget is per scan) and must
+        // survive a restart without starting that version over: each file is marked once checked
+        // in the current round, and the marks are cleared when the round of its version ends.
+        migrator.registerMigration("v4-scrub-progress") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE version_file ADD COLUMN checked_in_round INTEGER NOT NULL DEFAULT 0 CHECK (checked_in_round IN (0, 1));
+                    CREATE INDEX version_scrub_order ON version(checked_at) WHERE deleted_at IS NULL;
+                    CREATE INDEX version_corrupted ON version(job) WHERE corrupted IS NOT NULL AND deleted_at IS NULL;
+                    """)
+        }
         return migrator
     }
 }

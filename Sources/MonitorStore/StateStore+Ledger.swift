@@ -32,6 +32,28 @@ extension StateStore {
     /// ONE transaction with prepared statements: a scan of 10,000 jobs must not pay for 10,000
     /// transactions and 50,000 statement compilations.
     public func ledgers(for jobs: [(job: String, statusSHA256: String?)]) throws(StoreError) -> [JobLedger] {
+        try ledgers(for: jobs.map { LedgerRequest(job: $0.job, statusSHA256: $0.statusSHA256) })
+    }
+
+    /// What a scan asks of one job's ledger: its status file's hash, and which history its
+    /// decision can use, so that a steady scan reads no more than it needs.
+    public struct LedgerRequest: Sendable {
+        public var job: String
+        public var statusSHA256: String?
+        /// The job compares a new run with its history (`anomaly`): read the baseline when the status file is new.
+        public var judgesHistory: Bool
+        /// The job has a `max_age`: read its newest good run and its last STALE event.
+        public var watchesAge: Bool
+
+        public init(job: String, statusSHA256: String?, judgesHistory: Bool = true, watchesAge: Bool = true) {
+            self.job = job
+            self.statusSHA256 = statusSHA256
+            self.judgesHistory = judgesHistory
+            self.watchesAge = watchesAge
+        }
+    }
+
+    public func ledgers(for jobs: [LedgerRequest]) throws(StoreError) -> [JobLedger] {
         try read { db in
             let last = try db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
             let pending = try db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
@@ -45,7 +67,17 @@ extension StateStore {
                     SELECT route, max(created_at) AS at FROM outbox
                     WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
                     """)
-            return try jobs.map { job, statusSHA256 in
+            let baseline = try db.cachedStatement(
+                sql: """
+                    SELECT bytes, files, duration_seconds FROM occurrence
+                    WHERE job = ? AND state = 'SUCCESS' AND (bytes IS NOT NULL OR files IS NOT NULL OR duration_seconds IS NOT NULL)
+                    ORDER BY finished_at DESC LIMIT \(Suspicion.historyLength)
+                    """)
+            let good = try db.cachedStatement(
+                sql: "SELECT max(finished_at) FROM occurrence WHERE job = ? AND state IN (\(Self.goodVerdictList))")
+            let stale = try db.cachedStatement(sql: "SELECT max(created_at) FROM outbox WHERE job = ? AND event = '\(Problem.stale.rawValue)'")
+            return try jobs.map { request in
+                let (job, statusSHA256) = (request.job, request.statusSHA256)
                 var isKnown = false
                 if let statusSHA256 {
                     isKnown = try Bool.fetchOne(known, arguments: [job, statusSHA256]) ?? false
@@ -57,7 +89,11 @@ extension StateStore {
                     pending: try Row.fetchAll(pending, arguments: [job]).map { try Self.occurrence($0) },
                     statusKnown: isKnown,
                     latestDecided: try Row.fetchOne(decided, arguments: [job]).map { try Self.occurrence($0) },
-                    lastProblemAlert: lastAlert)
+                    lastProblemAlert: lastAlert,
+                    baseline: request.judgesHistory && statusSHA256 != nil && !isKnown
+                        ? try Row.fetchAll(baseline, arguments: [job]).map(Self.figures) : [],
+                    lastGood: request.watchesAge ? try String.fetchOne(good, arguments: [job]).flatMap(Timestamp.parse) : nil,
+                    staleAlertedAt: request.watchesAge ? try String.fetchOne(stale, arguments: [job]).flatMap(Timestamp.parse) : nil)
             }
         }
     }
@@ -79,7 +115,12 @@ extension StateStore {
             late: (row["late"] as Int) == 1,
             finishedAt: try row.optionalTime("finished_at"),
             message: row["message"],
-            versionID: row["version_id"])
+            versionID: row["version_id"],
+            figures: row.hasColumn("bytes") ? figures(row).nilIfEmpty : nil)
+    }
+
+    static func figures(_ row: Row) -> RunFigures {
+        RunFigures(bytes: row["bytes"], files: row["files"], duration: row["duration_seconds"])
     }
 
     /// Writes one job's scan results in one transaction.
@@ -90,16 +131,19 @@ extension StateStore {
             for record in update.occurrences {
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO occurrence (job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO occurrence (job, scheduled_at, window_end, state, late, finished_at, message, version_id, decided_at,
+                                                bytes, files, duration_seconds)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(job, scheduled_at) DO UPDATE SET state = excluded.state, late = excluded.late,
                           finished_at = excluded.finished_at, message = excluded.message, version_id = excluded.version_id,
-                          decided_at = excluded.decided_at
+                          decided_at = excluded.decided_at, bytes = excluded.bytes, files = excluded.files,
+                          duration_seconds = excluded.duration_seconds
                         """
                 ).execute(arguments: [
                     update.job, Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
                     record.state.rawValue, record.late ? 1 : 0, record.finishedAt.map(Timestamp.string), record.message,
                     record.versionID, record.state == .pending ? nil : decidedAt,
+                    record.figures?.bytes, record.figures?.files, record.figures?.duration,
                 ])
             }
             for file in update.statusFiles {
@@ -129,6 +173,7 @@ extension StateStore {
                         update.job, version.id, version.path, Timestamp.string(version.finishedAt),
                         Timestamp.string(version.promotedAt), version.files, version.bytes, version.statusSHA256,
                     ])
+                try Self.insertVersionFiles(db, job: update.job, versionID: version.id, files: version.contents)
             }
             for item in update.notifications {
                 try db.execute(
@@ -180,8 +225,27 @@ extension StateStore {
         VersionRecord(
             id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),
             promotedAt: try row.time("promoted_at"), files: row["files"], bytes: row["bytes"],
-            statusSHA256: row["status_sha256"])
+            statusSHA256: row["status_sha256"],
+            checkedAt: row.hasColumn("checked_at") ? try row.optionalTime("checked_at") : nil,
+            corrupted: row.hasColumn("corrupted") ? row["corrupted"] : nil)
     }
+
+    /// The newest version on disk (by the ledger) whose status file got `verdict`, if any.
+    public func newestVersion(job: String, verdict: Verdict) throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT version.id FROM version JOIN status_file ON status_file.job = version.job AND status_file.sha256 = version.status_sha256
+                    WHERE version.job = ? AND version.deleted_at IS NULL AND status_file.verdict = ?
+                    ORDER BY version.id DESC LIMIT 1
+                    """,
+                arguments: [job, verdict.rawValue])
+        }
+    }
+
+    /// The verdicts of runs that brought a usable backup, as an SQL list, derived from the vocabulary.
+    static let goodVerdictList = Verdict.allCases.filter(\.isGood).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// The events a reminder's interval counts from, as an SQL list, derived from the vocabulary.
     static let problemEventList = NotificationEvent.allCases.filter(\.isAboutAProblem).map { "'\($0.rawValue)'" }.joined(separator: ", ")

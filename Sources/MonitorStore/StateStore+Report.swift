@@ -66,15 +66,19 @@ extension StateStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT job, id, finished_at, bytes, files, deleted_at FROM version
-                WHERE finished_at >= ? AND finished_at <= ?\(filter) ORDER BY job, finished_at, id
+                SELECT version.job, version.id, version.finished_at, version.bytes, version.files, version.deleted_at,
+                       version.corrupted, status_file.verdict
+                FROM version LEFT JOIN status_file ON status_file.job = version.job AND status_file.sha256 = version.status_sha256
+                WHERE version.finished_at >= ? AND version.finished_at <= ?\(names.isEmpty ? "" : " AND version.\(filter.dropFirst(5))")
+                ORDER BY version.job, version.finished_at, version.id
                 """, arguments: StatementArguments([start, end]) + StatementArguments(names))
         {
             guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
             sizes[row["job"], default: []].append(
                 VersionSize(
                     versionID: row["id"], finishedAt: finished, bytes: row["bytes"], files: row["files"],
-                    deleted: (row["deleted_at"] as String?) != nil))
+                    deleted: (row["deleted_at"] as String?) != nil, corrupted: row["corrupted"],
+                    suspicious: (row["verdict"] as String?) == Verdict.suspicious.rawValue))
         }
         return views.map { ReportJob(view: $0, recent: recent[$0.name] ?? [], sizes: sizes[$0.name] ?? []) }
     }

@@ -33,14 +33,18 @@ extension StateStore {
         }
         let newest = try latest("")
         let decided = try latest("WHERE state != '\(Verdict.pending.rawValue)'")
-        let lastSuccess = Dictionary(
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT job, max(finished_at) AS at FROM occurrence WHERE state = '\(Verdict.success.rawValue)' GROUP BY job
-                    """
-            ).map { ($0["job"] as String, try $0.optionalTime("at")) }
-        ) { a, _ in a }
+        var lastSuccess: [String: Date] = [:]
+        var lastGood: [String: Date] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT job, max(CASE WHEN state = '\(Verdict.success.rawValue)' THEN finished_at END) AS success, max(finished_at) AS good
+                FROM occurrence WHERE state IN (\(Self.goodVerdictList)) GROUP BY job
+                """)
+        {
+            lastSuccess[row["job"]] = try row.optionalTime("success")
+            lastGood[row["job"]] = try row.optionalTime("good")
+        }
         let versions = Dictionary(
             try Row.fetchAll(
                 db,
@@ -59,17 +63,26 @@ extension StateStore {
         {
             openWindows[row["job"]] = try row.time("closes")
         }
+        let corrupted = try Self.corruptedVersionCounts(db)
         let records = try jobs.map { active in
             let name = active.job.name
-            return JobRecords(
-                active: active, newest: newest[name], latestDecided: decided[name], lastSuccessAt: lastSuccess[name] ?? nil,
+            var record = JobRecords(
+                active: active, newest: newest[name], latestDecided: decided[name], lastSuccessAt: lastSuccess[name],
                 currentVersion: versions[name], openWindowCloses: openWindows[name],
                 occurrences: try occurrenceLimit.map { limit in
                     try Row.fetchAll(
                         db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
                         arguments: [name, limit]
                     ).map { try Self.occurrence($0) }
-                })
+                }, lastGoodAt: lastGood[name])
+            record.corruptedVersions = corrupted[name] ?? 0
+            if occurrenceLimit != nil, active.job.detectsAnomalies {
+                // One-job views say how far the job is from a history its runs are compared with.
+                record.baselineRuns = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM occurrence WHERE job = ? AND state = ? AND bytes IS NOT NULL",
+                    arguments: [name, Verdict.success.rawValue])
+            }
+            return record
         }
         // The decisions (status, next occurrence, how long this holds) are the domain's.
         let (views, validUntil) = JobViews.build(records, now: now)
@@ -86,10 +99,12 @@ extension StateStore {
         let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished
+                SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished,
+                  (SELECT count(*) FROM version WHERE corrupted IS NOT NULL AND deleted_at IS NULL) AS corrupted
                 FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
                 """)
-        return ChangeStamp(revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil)
+        return ChangeStamp(
+            revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil, corruptedVersions: row?["corrupted"] ?? 0)
     }
 
     /// When the last scan finished, for `/healthz` and stale-data notes.
@@ -116,10 +131,13 @@ public struct ChangeStamp: Sendable, Hashable {
     public var revision: Int64?
     public var scan: Int64?
     public var scanFinished: Bool
+    /// Kept versions marked CORRUPTED: the scrub (or `monitor verify`) changes the views between scans.
+    public var corruptedVersions: Int
 
-    public init(revision: Int64?, scan: Int64?, scanFinished: Bool) {
+    public init(revision: Int64?, scan: Int64?, scanFinished: Bool, corruptedVersions: Int = 0) {
         self.revision = revision
         self.scan = scan
         self.scanFinished = scanFinished
+        self.corruptedVersions = corruptedVersions
     }
 }

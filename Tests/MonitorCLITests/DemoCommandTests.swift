@@ -35,7 +35,8 @@ struct DemoCommandTests {
         let document = try Self.json(try runMonitor(["status", "--format", "json", "--state", state]))
         let jobs = try #require(document["jobs"] as? [[String: Any]])
         let statuses = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0["status"] as! String) })
-        #expect(Set(statuses.values).isSuperset(of: ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING"]), "\(statuses)")
+        #expect(
+            Set(statuses.values).isSuperset(of: ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING", "SUSPICIOUS", "STALE"]), "\(statuses)")
         #expect(jobs.count >= 5)
         #expect(Set(jobs.compactMap { $0["timezone"] as? String }).count >= 3, "different timezones")
         #expect(jobs.allSatisfy { ($0["description"] as? String)?.isEmpty == false && !(($0["labels"] as? [String: String]) ?? [:]).isEmpty })
@@ -50,7 +51,7 @@ struct DemoCommandTests {
                 if occurrence["late"] as? Bool == true { late.append("\(name) \(occurrence["scheduled_at"]!) \(occurrence["state"]!)") }
             }
         }
-        for verdict in ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING"] {
+        for verdict in ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING", "SUSPICIOUS"] {
             #expect(states[verdict, default: 0] > 0, "no \(verdict) occurrence: \(states)")
         }
         #expect(states["SUCCESS", default: 0] >= 40, "a few weeks of history: \(states)")
@@ -63,6 +64,9 @@ struct DemoCommandTests {
         let versions = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("versions").path)
             .filter { !$0.hasPrefix(".") }.sorted()
         #expect(versions.count == 3, "keep_versions: 3 → \(versions)")
+        // Its oldest kept version was changed on disk: CORRUPTED, while the job stays SUCCESS.
+        #expect(successful["corrupted_versions"] as? Int == 1, "\(successful)")
+        #expect((successful["current_version"] as? [String: Any])?["corrupted"] as? Bool == false)
         #expect(versions.last == current)
         let resolved = folder.appendingPathComponent("current_version").resolvingSymlinksInPath()
         #expect(resolved.path == folder.appendingPathComponent("versions/\(current)").resolvingSymlinksInPath().path)
@@ -106,7 +110,7 @@ struct DemoCommandTests {
         #expect(
             statuses == [
                 "postgres-prod": "SUCCESS", "web-assets": "HASH_MISMATCH", "mail-archive": "FAILED", "ldap-config": "MISSING",
-                "reports-weekly": "SUCCESS", "crm-files": "PENDING",
+                "reports-weekly": "SUCCESS", "crm-files": "PENDING", "billing-db": "SUSPICIOUS", "offsite-tape": "STALE",
             ])
         let postgres = try Self.json(try runMonitor(["status", "--format", "json", "--state", state, "--now", now, "--job", "postgres-prod"]))
         let late = (postgres["occurrences"] as? [[String: Any]] ?? []).filter { $0["late"] as? Bool == true }
@@ -133,9 +137,9 @@ struct DemoCommandTests {
         let again = try runMonitor(["demo", "--dir", sandbox, "--no-serve"])
         #expect(again.exit == 0, "\(again.stdout)\(again.stderr)")
         #expect(try String(contentsOfFile: sandbox + "/report.html", encoding: .utf8) == "mine\n")
-        #expect(try runMonitor(["check", "--config", sandbox + "/monitor.yaml"]).stdout.contains("6 jobs"))
+        #expect(try runMonitor(["check", "--config", sandbox + "/monitor.yaml"]).stdout.contains("8 jobs"))
         let rebuilt = try runMonitor(["status", "--format", "json", "--state", sandbox + "/state/monitor.sqlite"])
-        #expect((try Self.json(rebuilt)["jobs"] as? [Any])?.count == 6)
+        #expect((try Self.json(rebuilt)["jobs"] as? [Any])?.count == 8)
 
         let foreign = scratch.path("foreign")
         try FileManager.default.createDirectory(atPath: foreign + "/data", withIntermediateDirectories: true)
@@ -179,9 +183,12 @@ struct DemoCommandTests {
         let jobs = try #require(body["jobs"] as? [[String: Any]])
         #expect(
             Set(jobs.compactMap { $0["name"] as? String }) == [
-                "crm-files", "ldap-config", "mail-archive", "postgres-prod", "reports-weekly", "web-assets",
+                "billing-db", "crm-files", "ldap-config", "mail-archive", "offsite-tape", "postgres-prod", "reports-weekly", "web-assets",
             ])
-        #expect(Set(jobs.compactMap { $0["status"] as? String }) == ["SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING"])
+        #expect(
+            Set(jobs.compactMap { $0["status"] as? String }) == [
+                "SUCCESS", "FAILED", "MISSING", "HASH_MISMATCH", "PENDING", "SUSPICIOUS", "STALE",
+            ])
         // The guide names the address it serves on; a scan cannot be forced without a token.
         #expect(daemon.log.contains("Dashboard: \(daemon.baseURL)/"), "\(daemon.log)")
         #expect(try daemon.request("POST", "/api/scan").status == 403)

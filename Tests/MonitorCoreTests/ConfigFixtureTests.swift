@@ -10,6 +10,10 @@ import Testing
     static let environment: [String: String] = [
         "MONITOR_API_TOKEN": "token", "SMTP_PASSWORD": "secret", "CHAT_WEBHOOK_URL": "https://chat.example.com/hook",
         "DATA_CHAT_WEBHOOK_URL": "https://chat.example.com/data", "EMPTY_VARIABLE": "",
+        "TELEGRAM_URL": "tgram://123456789:AAbbCCdd/-1001234567890", "DISCORD_URL": "discord://123456789012345678/AbCdEf",
+        "PUSHOVER_URL": "pover://uQiRzpo4DXghDmr9QzzfQu27cmVRsG@azGDORePK8gMaC0QOYAMyEEuzJnyUi",
+        "MATRIX_URL": "matrixs://syt_abc@matrix.example.org/#backups:example.org",
+        "PAGERDUTY_URL": "pagerduty://R0UT1NGKEY0123456789ABCDEFGHIJKL@APIKEY0123", "BROKEN_TEAMS_URL": "workflows://h.example.com/wf",
     ]
 
     @Test(arguments: ConfigFixture.all)

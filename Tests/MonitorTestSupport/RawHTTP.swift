@@ -37,8 +37,8 @@ public enum RawHTTP {
     }
 
     /// Sends `request` (add `Connection: close`, so the answer ends with the connection) and reads
-    /// everything until the server closes or `timeout` seconds pass without data.
-    public static func exchange(port: Int, _ request: String, timeout: Int = 10) async throws -> Answer {
+    /// everything until the server closes or `timeout` seconds pass without data (generous: the whole suite runs in parallel on two cores).
+    public static func exchange(port: Int, _ request: String, timeout: Int = 30) async throws -> Answer {
         let result: Result<Answer, Failure> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(

@@ -29,13 +29,13 @@ import Testing
     func thePolicyTellsARouteOfEveryProblemItListsUnderItsOwnName(_ verdict: Verdict) {
         let job = Job(
             name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 3_600), routes: ["r"])
-        let route = AlertRoute(name: "r", channel: .webhook(.init(target: .url("https://hooks.example.com/x"))), on: [verdict])
+        let route = AlertRoute(name: "r", channel: .webhook(.init(target: .url("https://hooks.example.com/x"))), on: [.verdict(verdict)])
         let scheduled = at("2026-11-21T02:00:00Z")
         let record = OccurrenceRecord(occurrence: Occurrence(scheduledAt: scheduled, windowEnd: scheduled.addingTimeInterval(3_600)), state: verdict)
         let items = AlertPolicy(job: job, routes: [route], publicURL: nil).notifications(
             changes: [(before: .pending, after: record)], statusBefore: nil, statusAfter: record, lastProblemAlert: [:],
             now: at("2026-11-21T04:00:00Z"))
-        #expect(items.map(\.alert.event) == [.problem(verdict)])
+        #expect(items.map(\.alert.event) == [.problem(.verdict(verdict))])
         #expect(items.first?.dedupKey.contains("/\(verdict.rawValue)/") == true)
     }
 
@@ -55,6 +55,9 @@ import Testing
             DashboardStyle.css.contains(".s-\(status.rawValue) ") || DashboardStyle.css.contains(".s-\(status.rawValue),"),
             "the dashboard has no colour for \(status.rawValue)")
         #expect(DashboardScript.js.contains("'\(status.rawValue)'"), "the dashboard script does not know \(status.rawValue)")
+        if let problem = status.problem {
+            #expect(DashboardScript.js.contains(problem.advice), "the dashboard does not say what to do about \(status.rawValue)")
+        }
         #expect(ReportRenderer.html(Self.report(with: status)).contains("s-\(status.rawValue)"), "the report does not mark \(status.rawValue)")
         #expect(
             ReportStyle.css.contains(".s-\(status.rawValue) ") || ReportStyle.css.contains(".s-\(status.rawValue),"),
@@ -71,6 +74,7 @@ import Testing
                         to: [try EmailAddress(parsing: "ops@example.com")], from: try EmailAddress(parsing: "m@example.com"),
                         smtpURL: "smtp://127.0.0.1:25"))),
             AlertRoute(name: "hook", channel: .webhook(.init(target: .url("https://hooks.example.com/x")))),
+            AlertRoute(name: "phone", channel: .url(.init(target: .url(try NotificationURL(parsing: "ntfys://ntfy.example.com/backups"))))),
         ]
         #expect(Set(routes.map(\.channel.kind)) == Set(AlertRoute.Channel.kinds))
         let settings = Settings(state: fixture.store.path)
@@ -89,7 +93,7 @@ import Testing
                 "\($0["name"] as String) \($0["channel"] as String)"
             }
         }
-        #expect(stored == ["hook webhook", "mail email"])
+        #expect(stored == ["hook webhook", "mail email", "phone url"])
     }
 
     static func report(with status: JobStatus) -> ReportModel {

@@ -60,7 +60,7 @@ extension DemoSandbox {
                     steps.append((run.windowEnd.addingTimeInterval(60), steps.count, .scan(job: job.name)))
                     finished = run.windowEnd.addingTimeInterval(40 * 60)
                     lateRun = run.scheduledAt
-                case .success, .failed, .hashMismatch:
+                case .success, .failed, .hashMismatch, .shrunk:
                     break
                 }
                 guard finished <= scenario.now else { continue }
@@ -97,6 +97,7 @@ extension DemoSandbox {
             }
         }
         try scan(scanner, at: scenario.now, jobs: [])
+        try corruptOldestVersion(of: DemoScenario.corruptedJob, scenario: scenario, store: store, logger: logger)
 
         let views: [JobView]
         do { views = try store.jobViews(now: scenario.now) } catch { throw .store(error) }
@@ -131,6 +132,24 @@ extension DemoSandbox {
         return configuration
     }
 
+    /// Something changed one byte of the job's oldest kept version on disk; a check of every
+    /// kept version (what `monitor verify` and the daemon's scrub do) marks it CORRUPTED.
+    private func corruptOldestVersion(of job: String, scenario: DemoScenario, store: StateStore, logger: Logger) throws(DemoError) {
+        let versions = path("backups/nas/\(job)/versions")
+        let oldest = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { !$0.hasPrefix(".") }.sorted().first
+        guard let oldest, let file = scenario.producers.first(where: { $0.job == job })?.files.first else { return }
+        let target = (versions as NSString).appendingPathComponent("\(oldest)/\(file.path)")
+        let fd = open(target, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .write(path: target, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var byte = UInt8(ascii: "#")
+        guard pwrite(fd, &byte, 1, 0) == 1 else { throw .write(path: target, reason: String(cString: strerror(errno))) }
+        let now = scenario.now
+        var quiet = logger  // the corruption is the demo's own doing: no error in the log
+        quiet.logLevel = .critical
+        do { _ = try Scrubber(store: store, logger: quiet).run(.everything, jobs: [job], clock: { now }) } catch { throw .store(error) }
+    }
+
     private func scan(_ scanner: MonitorRuntime.Scanner, at time: Date, jobs: [String]) throws(DemoError) {
         let summary: ScanSummary
         do { summary = try scanner.scan(now: time, jobs: jobs) } catch { throw .store(error) }
@@ -153,7 +172,8 @@ private struct Production {
         if case .failed = outcome {
         } else {
             for file in producer.files {
-                let size = DemoScenario.size(file, run: index)
+                let usual = DemoScenario.size(file, run: index)
+                let size = outcome == .shrunk ? usual * 8 / 100 : usual
                 try Self.write(
                     DemoScenario.content(job: job, file: file.path, run: index, size: size),
                     to: (staging as NSString).appendingPathComponent(file.path))

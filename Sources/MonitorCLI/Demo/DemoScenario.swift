@@ -1,7 +1,7 @@
 import Foundation
 import MonitorCore
 
-/// The story `monitor demo` tells: six example jobs, and what their simulated producers did
+/// The story `monitor demo` tells: eight example jobs, and what their simulated producers did
 /// over the last three weeks, so that every verdict shows. Pure: `now` is a parameter, and
 /// every time below is derived from it, so that the history always ends at `now`.
 struct DemoScenario: Sendable {
@@ -9,6 +9,8 @@ struct DemoScenario: Sendable {
     static let historyLength: TimeInterval = 21 * 86_400
     /// The job that a person seals by hand to watch it turn SUCCESS at the next scan.
     static let pendingJob = "crm-files"
+    /// The job one of whose older kept versions changed on disk after promotion.
+    static let corruptedJob = "postgres-prod"
 
     /// The real current time, in whole seconds.
     let now: Date
@@ -57,6 +59,8 @@ struct DemoScenario: Sendable {
         case missing
         /// The files arrived after the window closed and a scan had declared the run MISSING.
         case late
+        /// The producer reported SUCCESS, but its files were a small fraction of their usual size.
+        case shrunk
     }
 
     /// The producers, in the order the guide lists them; the pending job has none (its
@@ -66,7 +70,7 @@ struct DemoScenario: Sendable {
             Producer(
                 job: "postgres-prod", files: [.init(path: "prod.sql.gz", size: 48_000), .init(path: "globals/roles.sql", size: 1_800)],
                 duration: 17 * 60, outcome: { index, count in index == count - 8 ? .late : .success },
-                story: "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late"),
+                story: "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late; the oldest kept version changed on disk: CORRUPTED"),
             Producer(
                 job: "web-assets", files: [.init(path: "assets.tar", size: 24_000), .init(path: "manifest.json", size: 900)],
                 duration: 9 * 60, outcome: { index, count in index == count - 1 ? .hashMismatch : .success },
@@ -87,10 +91,27 @@ struct DemoScenario: Sendable {
                 duration: 4 * 60, outcome: { index, count in index >= count - 3 ? .missing : .success },
                 story: "the producer stopped three days ago: MISSING runs"),
             Producer(
+                job: "billing-db", files: [.init(path: "billing.sql.gz", size: 36_000)],
+                duration: 12 * 60, outcome: { index, count in index == count - 1 ? .shrunk : .success },
+                story: "reported SUCCESS, but last night's dump is 8 % of its usual size: SUSPICIOUS"),
+            Producer(
+                job: "offsite-tape", files: [.init(path: "weekly-copy.tar", size: 20_000)],
+                duration: 30 * 60, outcome: { _, _ in .success },
+                story: "a weekly copy, but max_age: 3d asks for one every 3 days: STALE"),
+            Producer(
                 job: "reports-weekly", files: [.init(path: "reports.zip", size: 11_000)],
                 duration: 40 * 60, outcome: { _, _ in .success },
                 story: "weekly, verify: none (sizes are checked, hashes are not)"),
         ]
+    }
+
+    /// The weekday (cron number, UTC) and hour of `offsite-tape`'s weekly run: four days before
+    /// `now`, so that its newest copy is always older than its `max_age` of three days.
+    var tapeRun: (weekday: Int, hour: Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.weekday, .hour], from: now.addingTimeInterval(-4 * 86_400 - 3_600))
+        return (parts.weekday! - 1, parts.hour!)
     }
 
     /// The files of the pending job, already in its staging folder when the demo starts.
@@ -150,6 +171,21 @@ struct DemoScenario: Sendable {
                 timezone: America/New_York
                 labels: {team: it, env: staging}
                 description: slapcat export of the staging directory
+              billing-db:
+                destination: nas
+                schedule: "30 1 * * *"
+                window: 2h
+                labels: {team: finance, env: prod}
+                description: Nightly dump of the billing database
+                # anomaly: true is the default: each run is compared with the job's last 20
+              offsite-tape:
+                destination: offsite
+                schedule: "0 \(tapeRun.hour) * * \(tapeRun.weekday)"
+                window: 6h
+                timezone: UTC
+                max_age: 3d                   # STALE when the newest good copy is older than this
+                labels: {team: it, env: prod}
+                description: Weekly copy of the file server to the tape library
               reports-weekly:
                 destination: nas
                 schedule: "0 6 * * MON"

@@ -24,23 +24,56 @@ protocol ChannelConfiguration: Sendable, Hashable, Codable {
     /// decode and round-trip it for every registered kind, so a new kind is covered as it lands.
     static var example: String { get }
 
+    /// Where its keys are written: in a mapping under ``kind`` (the default), or on the route itself.
+    static var placement: ChannelPlacement { get }
+
     /// This value as a route's channel: the registry's case for it.
     var channel: AlertRoute.Channel { get }
 
-    /// Reads and validates the mapping under the channel's key, reporting every problem with its
-    /// location through `decoder.reader`; `nil` when anything is wrong.
+    /// Reads and validates the mapping under the channel's key (for ``ChannelPlacement/route``, the
+    /// route's own mapping), reporting every problem with its location through `decoder.reader`;
+    /// `nil` when anything is wrong.
     ///
     /// - Parameters:
     ///   - what: the mapping in messages, e.g. `email of alert route "ops"`.
     ///   - route: the route in messages, e.g. `alert route "ops"`.
-    ///   - location: where the channel's key is written, for problems of the mapping as a whole.
+    ///   - location: where the channel's key is written (its first declaring key), for problems of
+    ///     the mapping as a whole.
     static func decode(
         _ node: Node, in document: YAMLDocument, what: String, route: String, at location: SourceLocation,
         with decoder: ConfigDecoder
     ) -> Self?
 }
 
+/// Where a channel's keys are written on a route.
+enum ChannelPlacement: Sendable {
+    /// In a mapping under the kind's key: `email: {to: ..., from: ...}`.
+    case mapping
+    /// On the route itself, beside `on:`: `url: ntfys://...` or `url_env: VAR`, plus `api_url:`.
+    /// `declaring` are the keys that declare the channel (one of them is required), `optional` the
+    /// keys that only go with them.
+    case route(declaring: [String], optional: [String])
+}
+
 extension ChannelConfiguration {
+    static var placement: ChannelPlacement { .mapping }
+
+    /// The keys whose presence on a route declares this channel: the kind's key for a mapping.
+    static var declaringKeys: [String] {
+        switch placement {
+        case .mapping: [kind]
+        case .route(let declaring, _): declaring
+        }
+    }
+
+    /// The keys this channel adds to the route's own keys: the kind's key, or its keys on the route.
+    static var routeKeys: [String] {
+        switch placement {
+        case .mapping: [kind]
+        case .route(let declaring, let optional): declaring + optional
+        }
+    }
+
     /// ``decode(_:in:what:route:at:with:)`` as a route's channel, for callers that hold the kind
     /// as `any ChannelConfiguration.Type` (the registry).
     static func decodeChannel(

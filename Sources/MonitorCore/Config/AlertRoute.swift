@@ -3,12 +3,12 @@ public struct AlertRoute: Sendable, Hashable, Codable {
     public var name: String
     /// One of the kinds in `ChannelRegistry` (`Channels/ChannelRegistry.swift`).
     public var channel: Channel
-    /// Problem verdicts this route receives; RESOLVED and REMINDER follow them.
-    public var on: [Verdict]
+    /// Problems this route receives; RESOLVED and REMINDER follow them.
+    public var on: [Problem]
     public var sendResolved: Bool
     public var repeatInterval: TimeSpan?
 
-    public init(name: String, channel: Channel, on: [Verdict] = Verdict.problems, sendResolved: Bool = true, repeatInterval: TimeSpan? = nil) {
+    public init(name: String, channel: Channel, on: [Problem] = Problem.heardByDefault, sendResolved: Bool = true, repeatInterval: TimeSpan? = nil) {
         self.name = name
         self.channel = channel
         self.on = on

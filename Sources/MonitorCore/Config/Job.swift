@@ -14,6 +14,16 @@ public struct Job: Sendable, Hashable, Codable {
     public var routes: [String]
     public var labels: [String: String]
     public var description: String?
+    /// Bounds a SUCCESS run must stay within, else it is SUSPICIOUS (SPEC §15).
+    public var expect: RunBounds?
+    /// `anomaly:` as written; `nil` means the default, on. Stored only when written, so that
+    /// states applied before it existed plan no change.
+    public var anomaly: Bool?
+    /// The job is STALE when its newest good run finished longer ago than this.
+    public var maxAge: TimeSpan?
+
+    /// Whether runs are judged against the job's own history.
+    public var detectsAnomalies: Bool { anomaly ?? true }
 
     public init(
         name: String, destination: String, schedule: CronSchedule, window: TimeSpan,
@@ -29,6 +39,11 @@ public struct Job: Sendable, Hashable, Codable {
         self.routes = routes
         self.labels = labels
         self.description = description
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, destination, schedule, window, timezone, verify, routes, labels, description, expect, anomaly
+        case maxAge = "max_age"
     }
 }
 

@@ -10,6 +10,9 @@ public struct Settings: Sendable, Hashable, Codable {
     public var publicURL: String?
     /// Name of the environment variable that holds the API token; never the token itself.
     public var apiTokenEnv: String?
+    /// `settings.scrub`, when the configuration sets it (``scrubSettings`` gives the defaults
+    /// otherwise); optional so that the stored form of a configuration without it is unchanged.
+    public var scrub: ScrubSettings?
 
     public static let defaultScanInterval = TimeSpan(seconds: 15 * 60)
     public static let defaultTimezone = "UTC"
@@ -19,7 +22,7 @@ public struct Settings: Sendable, Hashable, Codable {
     public init(
         state: String, scanInterval: TimeSpan = Settings.defaultScanInterval,
         timezone: String = Settings.defaultTimezone, listen: ListenAddress = Settings.defaultListen,
-        publicURL: String? = nil, apiTokenEnv: String? = nil
+        publicURL: String? = nil, apiTokenEnv: String? = nil, scrub: ScrubSettings? = nil
     ) {
         self.state = state
         self.scanInterval = scanInterval
@@ -27,7 +30,11 @@ public struct Settings: Sendable, Hashable, Codable {
         self.listen = listen
         self.publicURL = publicURL
         self.apiTokenEnv = apiTokenEnv
+        self.scrub = scrub
     }
+
+    /// The scrub as configured, or its defaults (`every: 30d, budget: 2m`).
+    public var scrubSettings: ScrubSettings { scrub ?? .default }
 
     enum CodingKeys: String, CodingKey {
         case state
@@ -36,6 +43,7 @@ public struct Settings: Sendable, Hashable, Codable {
         case listen
         case publicURL = "public_url"
         case apiTokenEnv = "api_token_env"
+        case scrub
     }
 }
 

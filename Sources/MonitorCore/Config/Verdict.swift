@@ -8,12 +8,16 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
     case failed = "FAILED"
     case missing = "MISSING"
     case hashMismatch = "HASH_MISMATCH"
+    /// The producer reported SUCCESS and the files verified, but the run breaks an `expect`
+    /// bound, stands out from the job's own history, or its files total 0 bytes (SPEC §15).
+    /// Promoted like a SUCCESS; retention keeps the newest version that is not SUSPICIOUS.
+    case suspicious = "SUSPICIOUS"
     case pending = "PENDING"
 
     /// Whether it is a problem: something an alert route can subscribe to with `on:`.
     public var isProblem: Bool {
         switch self {
-        case .failed, .missing, .hashMismatch: true
+        case .failed, .missing, .hashMismatch, .suspicious: true
         case .success, .pending: false
         }
     }
@@ -23,6 +27,10 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
 
     /// Whether it is final for its occurrence (only PENDING still waits for its window).
     public var isDecided: Bool { self != .pending }
+
+    /// Whether the run brought a usable backup (its files verified and promoted): SUCCESS or
+    /// SUSPICIOUS. A good run ends a STALE period.
+    public var isGood: Bool { self == .success || self == .suspicious }
 
     /// The opening sentence of an alert about `count` occurrences of `job` with this verdict.
     public func alertSentence(job: String, count: Int) -> String {
@@ -35,6 +43,8 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
                 : "No status file arrived for \(job) before the end of its window."
         case .hashMismatch:
             "The files of \(job) do not match the hashes in its status file."
+        case .suspicious:
+            "The backup job \(job) reported SUCCESS, but the backup looks wrong."
         case .success:
             "The backup job \(job) succeeded."
         case .pending:
@@ -44,12 +54,14 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
 }
 
 /// What the dashboard, the API and `status` show for a job: the verdict of its latest decided
-/// occurrence, or NEW when it has none and no window is open (SPEC §4).
+/// occurrence, or NEW when it has none and no window is open (SPEC §4); STALE when no good run
+/// finished within its `max_age` (§15), over SUCCESS, SUSPICIOUS, NEW and PENDING only.
 ///
 /// Stored and sent by its name: as a `RawRepresentable` with `String` names it takes the
 /// standard library's `Codable`.
 public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codable {
     case verdict(Verdict)
+    case stale
     case new
 
     public static let success = JobStatus.verdict(.success)
@@ -57,24 +69,33 @@ public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codab
     public static let missing = JobStatus.verdict(.missing)
     public static let hashMismatch = JobStatus.verdict(.hashMismatch)
     public static let pending = JobStatus.verdict(.pending)
+    public static let suspicious = JobStatus.verdict(.suspicious)
 
-    /// Every status, in the verdicts' order and NEW last.
-    public static let allCases: [JobStatus] = Verdict.allCases.map(JobStatus.verdict) + [.new]
+    /// Every status, in the verdicts' order, then STALE, and NEW last.
+    public static let allCases: [JobStatus] = Verdict.allCases.map(JobStatus.verdict) + [.stale, .new]
 
     public var rawValue: String {
         switch self {
         case .verdict(let verdict): verdict.rawValue
+        case .stale: "STALE"
         case .new: "NEW"
         }
     }
 
-    /// Whether the job needs attention: its latest decided verdict is a problem.
-    public var isProblem: Bool {
-        if case .verdict(let verdict) = self { return verdict.isProblem }
-        return false
+    /// Whether the job needs attention: its latest decided verdict is a problem, or it is STALE.
+    public var isProblem: Bool { problem != nil }
+
+    /// The problem the job shows, if any.
+    public var problem: Problem? {
+        switch self {
+        case .verdict(let verdict): verdict.isProblem ? .verdict(verdict) : nil
+        case .stale: .stale
+        case .new: nil
+        }
     }
 
     public init?(rawValue: String) {
-        if rawValue == "NEW" { self = .new } else if let verdict = Verdict(rawValue: rawValue) { self = .verdict(verdict) } else { return nil }
+        guard let status = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = status
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import Yams
 
 enum JobDecoding {
-    static let keys = ["destination", "schedule", "window", "timezone", "verify", "routes", "labels", "description"]
+    static let keys = [
+        "destination", "schedule", "window", "timezone", "verify", "routes", "labels", "description", "expect", "anomaly", "max_age",
+    ]
     static let required = ["destination", "schedule", "window"]
     static let hints: [String: String] = [
         "path": "to a destination; a job names its destination with \"destination: NAME\"",
@@ -109,7 +111,66 @@ extension ConfigDecoder {
         if let node = entries["description"] {
             if let text = reader.string(node, in: document, what: "description of \(what)") { job.description = text } else { valid = false }
         }
+        if let node = entries["expect"] {
+            if let expect = decodeExpectation(node, in: document, what: "expect of \(what)") { job.expect = expect } else { valid = false }
+        }
+        if let node = entries["anomaly"] {
+            if let flag = reader.boolean(node, in: document, what: "anomaly of \(what)") { job.anomaly = flag } else { valid = false }
+        }
+        if let node = entries["max_age"] {
+            if let span = reader.duration(node, in: document, what: "max_age of \(what)") { job.maxAge = span } else { valid = false }
+        }
         return valid
+    }
+
+    /// `expect:` — sizes with a unit, counts, durations; each lower bound at most its upper bound.
+    private func decodeExpectation(_ node: Node, in document: YAMLDocument, what: String) -> RunBounds? {
+        guard let entries = reader.mapping(node, in: document, what: what, allowed: RunBounds.keys) else { return nil }
+        var expect = RunBounds()
+        var valid = true
+        func size(_ key: String) -> ByteSize? {
+            guard let node = entries[key] else { return nil }
+            let value = reader.byteSize(node, in: document, what: "\(key) of \(what)")
+            if value == nil { valid = false }
+            return value
+        }
+        func count(_ key: String) -> Int? {
+            guard let node = entries[key] else { return nil }
+            guard let value = reader.integer(node, in: document, what: "\(key) of \(what)") else {
+                valid = false
+                return nil
+            }
+            guard value >= 0 else {
+                reader.error("\(key) of \(what) cannot be negative", at: document.location(of: node))
+                valid = false
+                return nil
+            }
+            return value
+        }
+        func duration(_ key: String) -> TimeSpan? {
+            guard let node = entries[key] else { return nil }
+            let value = reader.duration(node, in: document, what: "\(key) of \(what)")
+            if value == nil { valid = false }
+            return value
+        }
+        expect.minBytes = size("min_bytes")
+        expect.maxBytes = size("max_bytes")
+        expect.minFiles = count("min_files")
+        expect.maxFiles = count("max_files")
+        expect.minDuration = duration("min_duration")
+        expect.maxDuration = duration("max_duration")
+        func order<T: Comparable & CustomStringConvertible>(_ low: T?, _ high: T?, _ lowKey: String, _ highKey: String) {
+            guard let low, let high, low > high, let location = entries.keyLocation(highKey) else { return }
+            reader.error("\(highKey) of \(what) (\(high)) is below \(lowKey) (\(low)): no run could pass", at: location)
+            valid = false
+        }
+        order(expect.minBytes, expect.maxBytes, "min_bytes", "max_bytes")
+        order(expect.minFiles, expect.maxFiles, "min_files", "max_files")
+        order(expect.minDuration, expect.maxDuration, "min_duration", "max_duration")
+        if valid, expect.isEmpty {
+            reader.warning("\(what) sets no bound; remove it or add min_bytes, max_bytes, min_files, max_files, min_duration or max_duration", at: document.location(of: node))
+        }
+        return valid ? expect : nil
     }
 
     /// A name that must be declared in another section, with a suggestion when it is misspelt.

@@ -6,14 +6,17 @@ import Yams
 enum RouteDecoding {
     /// The route's own keys besides its channel's.
     static let settingKeys = ["on", "send_resolved", "repeat_interval"]
-    /// Channel kinds first, in the registry's order, as messages list them.
-    static let keys = AlertRoute.Channel.kinds + settingKeys
+    /// Channel keys first (a kind's key, or the keys a channel writes on the route), in the
+    /// registry's order, as messages list them.
+    static let keys = ChannelRegistry.all.flatMap { $0.routeKeys } + settingKeys
     /// A channel's key written on the route itself: where it belongs.
     static let hints: [String: String] = {
         var hints: [String: String] = [:]
         for channel in ChannelRegistry.all {
             for key in channel.keys { hints[key] = "under \"\(channel.kind):\"" }
         }
+        // A key a channel writes on the route is a route key, never a misplaced one.
+        for key in keys { hints[key] = nil }
         return hints
     }()
 
@@ -22,6 +25,8 @@ enum RouteDecoding {
     static func hints(inside channel: any ChannelConfiguration.Type) -> [String: String] {
         var hints = Dictionary(uniqueKeysWithValues: settingKeys.map { ($0, "to the route itself, one level up") })
         for other in ChannelRegistry.all where other.kind != channel.kind && hints[other.telltaleKey] == nil {
+            // A channel written on the route has no mapping for its telltale key to belong under.
+            if case .route = other.placement { continue }
             hints[other.telltaleKey] = "under \"\(other.kind):\""
         }
         return hints
@@ -38,8 +43,8 @@ extension ConfigDecoder {
                 elsewhere: RouteDecoding.hints)
         else { return nil }
         var valid = true
-        let channel = decodeChannel(entries, in: document, route: what, declaredAt: declaration.location)
-        var verdicts = Verdict.problems
+        let channel = decodeChannel(entries, of: declaration.value, in: document, route: what, declaredAt: declaration.location)
+        var verdicts = Problem.heardByDefault
         var sendResolved = true
         var repeatInterval: TimeSpan?
         if let node = entries["on"] {
@@ -56,44 +61,63 @@ extension ConfigDecoder {
         return Located(route, at: declaration.location)
     }
 
-    /// The one channel key of a route, found through ``ChannelRegistry`` and read by its kind.
+    /// The one channel of a route, found through ``ChannelRegistry`` by the keys that declare it and
+    /// read by its kind (from the mapping under its key, or from the route's own mapping `routeNode`).
     private func decodeChannel(
-        _ entries: NodeReader.Entries, in document: YAMLDocument, route: String,
+        _ entries: NodeReader.Entries, of routeNode: Node, in document: YAMLDocument, route: String,
         declaredAt location: SourceLocation
     ) -> AlertRoute.Channel? {
-        let present = ChannelRegistry.all.filter { entries[$0.kind] != nil }
-        guard let found = present.first, let node = entries[found.kind], let keyLocation = entries.keyLocation(found.kind) else {
-            let keys = AlertRoute.Channel.kinds.map { "\($0):" }
-            reader.error("\(route) needs a channel: \(NodeReader.alternatives(keys))", at: location)
+        let present = ChannelRegistry.all.filter { $0.declaringKeys.contains(where: entries.has) }
+        // Keys that only go with a channel's declaring keys (`api_url` goes with `url` or `url_env`).
+        let strays = ChannelRegistry.all.filter { kind in !present.contains { $0.kind == kind.kind } }.compactMap {
+            kind -> (key: String, declaring: [String])? in
+            guard case .route(let declaring, let optional) = kind.placement, let stray = optional.first(where: entries.has) else { return nil }
+            return (stray, declaring)
+        }
+        for stray in strays {
+            reader.error(
+                "\(route) has \"\(stray.key)\", which goes with \(NodeReader.alternatives(stray.declaring.map { "\($0):" })) only",
+                at: entries.keyLocation(stray.key)!)
+        }
+        let located = { (kind: any ChannelConfiguration.Type) in kind.declaringKeys.lazy.compactMap(entries.keyLocation).first }
+        guard let found = present.first, let keyLocation = located(found) else {
+            if strays.isEmpty {
+                let keys = ChannelRegistry.all.flatMap { $0.declaringKeys }.map { "\($0):" }
+                reader.error("\(route) needs a channel: \(NodeReader.alternatives(keys))", at: location)
+            }
             return nil
         }
         guard present.count == 1 else {
             let names = NodeReader.alternatives(present.map { $0.kind }, joiner: "and")
-            reader.error(
-                "\(route) has \(present.count == 2 ? "both " : "")\(names); declare one route per channel",
-                at: entries.keyLocation(present[1].kind)!)
+            reader.error("\(route) has \(present.count == 2 ? "both " : "")\(names); declare one route per channel", at: located(present[1])!)
             return nil
+        }
+        guard strays.isEmpty else { return nil }
+        let node: Node
+        switch found.placement {
+        case .mapping: node = entries[found.kind]!
+        case .route: node = routeNode
         }
         return found.decodeChannel(node, in: document, what: "\(found.kind) of \(route)", route: route, at: keyLocation, with: self)
     }
 
-    private func decodeVerdictList(_ node: Node, in document: YAMLDocument, what: String) -> [Verdict]? {
+    private func decodeVerdictList(_ node: Node, in document: YAMLDocument, what: String) -> [Problem]? {
         guard let items = reader.sequence(node, in: document, what: what, example: "[FAILED, MISSING]") else { return nil }
-        let allowed = Verdict.problems.map(\.rawValue)
+        let allowed = Problem.allCases.map(\.rawValue)
         guard !items.isEmpty else {
             reader.error(
                 "\(what) is empty, so the route would never be used; list some of \(NodeReader.alternatives(allowed)) or remove the route",
                 at: document.location(of: node))
             return nil
         }
-        var verdicts: [Verdict] = []
+        var verdicts: [Problem] = []
         var valid = true
         for item in items {
             guard let text = reader.string(item, in: document, what: what, expected: NodeReader.alternatives(allowed)) else {
                 valid = false
                 continue
             }
-            guard let verdict = Verdict(rawValue: text), verdict.isProblem else {
+            guard let verdict = Problem(rawValue: text) else {
                 let extra =
                     text == "RESOLVED"
                     ? "; RESOLVED is sent when send_resolved is true"

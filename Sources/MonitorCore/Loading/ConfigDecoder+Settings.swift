@@ -2,7 +2,8 @@ import Foundation
 import Yams
 
 enum SettingsDecoding {
-    static let keys = ["state", "scan_interval", "timezone", "listen", "public_url", "api_token_env"]
+    static let keys = ["state", "scan_interval", "timezone", "listen", "public_url", "api_token_env", "scrub"]
+    static let scrubKeys = ["every", "budget"]
     static let hints: [String: String] = ["path": "to a destination", "window": "to a job", "schedule": "to a job"]
     static let instead: [String: String] = [
         "api_token": "write api_token_env: VARIABLE, the name of an environment variable holding the token; the secret itself never goes in YAML",
@@ -68,7 +69,35 @@ extension ConfigDecoder {
                 reader.environmentVariable(node, in: document, what: "settings.api_token_env", purpose: "the API token")
             }
         ) { settings.apiTokenEnv = $0 }
+        read("scrub", { node, document in decodeScrub(node, in: document) }) { settings.scrub = $0 }
         return valid ? settings : nil
+    }
+
+    /// `scrub: {every: 30d, budget: 2m}`; both keys optional. A budget of `0` turns the scrub
+    /// off, which `check` points out: nothing then notices a kept version rotting on disk.
+    func decodeScrub(_ node: Node, in document: YAMLDocument) -> ScrubSettings? {
+        guard let entries = reader.mapping(node, in: document, what: "settings.scrub", allowed: SettingsDecoding.scrubKeys) else {
+            return nil
+        }
+        var scrub = ScrubSettings.default
+        var valid = true
+        if let every = entries["every"] {
+            if let span = reader.duration(every, in: document, what: "settings.scrub.every") { scrub.every = span } else { valid = false }
+        }
+        if let budget = entries["budget"] {
+            if case .scalar(let scalar) = budget, ScrubSettings.isZero(scalar.string) {
+                scrub.budget = nil
+                reader.warning(
+                    "settings.scrub.budget is 0: the scrub is off, so a kept version that changes on disk goes unnoticed "
+                        + "until `monitor verify` runs; give it a budget such as 2m to have monitor run re-read versions",
+                    at: document.location(of: budget))
+            } else if let span = reader.duration(budget, in: document, what: "settings.scrub.budget") {
+                scrub.budget = span
+            } else {
+                valid = false
+            }
+        }
+        return valid ? scrub : nil
     }
 
     /// An IANA timezone name known to this system, with a suggestion when it is misspelt.

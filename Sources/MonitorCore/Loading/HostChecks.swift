@@ -2,7 +2,9 @@ import Foundation
 
 /// Checks what a configuration relies on outside itself — environment variables and paths —
 /// on the machine where `check` runs. A problem here is a warning: CI often runs elsewhere than
-/// the monitor; `--strict` makes unset environment variables errors for a check on the real host.
+/// the monitor; `--strict` makes unset environment variables errors for a check on the real host,
+/// and so are secrets written in the configuration and notification URLs in the environment that
+/// cannot be read.
 public struct HostChecks: Sendable {
     public var environment: [String: String]
     public var strict: Bool
@@ -14,7 +16,7 @@ public struct HostChecks: Sendable {
 
     public func diagnostics(for references: [HostReference]) -> [Diagnostic] {
         var seen = Set<HostReference>()
-        return references.compactMap { reference in
+        return references.compactMap { reference -> Diagnostic? in
             guard seen.insert(reference).inserted else { return nil }
             switch reference {
             case .environmentVariable(let name, let purpose, let location):
@@ -36,6 +38,19 @@ public struct HostChecks: Sendable {
                     return .warning("file \(path) does not exist here (\(purpose)); put it there before `monitor run`", at: location)
                 }
                 return nil
+            case .literalSecret(let message, let location):
+                return Diagnostic(strict ? .error : .warning, message, at: location)
+            case .notificationURL(let name, let purpose, let location):
+                guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+                do throws(NotificationURLProblem) {
+                    _ = try NotificationURL(parsing: value)
+                    return nil
+                } catch {
+                    return Diagnostic(
+                        strict ? .error : .warning,
+                        "the URL in environment variable \(name) (\(purpose)) \(error.message) (character \(error.offset + 1) of the URL)",
+                        at: location)
+                }
             }
         }
     }

@@ -185,6 +185,16 @@ final class NodeReader {
         }
     }
 
+    func byteSize(_ node: Node, in document: YAMLDocument, what: String) -> ByteSize? {
+        guard let text = string(node, in: document, what: what, expected: "a size such as 500MB or 2GiB") else { return nil }
+        do {
+            return try ByteSize(parsing: text)
+        } catch {
+            self.error("\(what): \(error.message)", at: document.location(of: node))
+            return nil
+        }
+    }
+
     /// A list; a single value where a list is expected is an error that shows the list form.
     func sequence(_ node: Node, in document: YAMLDocument, what: String, example: String) -> [Node]? {
         guard case .sequence(let sequence) = node else {
@@ -261,4 +271,10 @@ public enum HostReference: Sendable, Hashable {
     case environmentVariable(name: String, purpose: String, location: SourceLocation)
     case directory(path: String, purpose: String, location: SourceLocation)
     case file(path: String, purpose: String, location: SourceLocation)
+    /// A secret written in the configuration itself (a notification URL holding a token): a
+    /// warning, an error with `--strict`. `message` never quotes the secret.
+    case literalSecret(message: String, location: SourceLocation)
+    /// A notification URL read from an environment variable (`url_env`): when it is set where
+    /// `check` runs, it is read too, and a URL that cannot be read is reported without quoting it.
+    case notificationURL(variable: String, purpose: String, location: SourceLocation)
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// What a route is told (SPEC §6).
 public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentable, Codable {
-    /// An occurrence reached a problem verdict (one the route lists in `on:`).
-    case problem(Verdict)
+    /// A problem the route lists in `on:`: an occurrence's verdict, or a condition of the job.
+    case problem(Problem)
     /// Back to SUCCESS after one of the problems the route receives (when `send_resolved`).
     case resolved
     /// Still bad after `repeat_interval`.
@@ -14,9 +14,12 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentabl
     public static let failed = NotificationEvent.problem(.failed)
     public static let missing = NotificationEvent.problem(.missing)
     public static let hashMismatch = NotificationEvent.problem(.hashMismatch)
+    public static let suspicious = NotificationEvent.problem(.suspicious)
+    public static let stale = NotificationEvent.problem(.stale)
+    public static let corrupted = NotificationEvent.problem(.corrupted)
 
-    /// Every event: one per problem verdict, then RESOLVED, REMINDER and TEST.
-    public static let allCases: [NotificationEvent] = Verdict.problems.map(NotificationEvent.problem) + [.resolved, .reminder, .test]
+    /// Every event: one per problem, then RESOLVED, REMINDER and TEST.
+    public static let allCases: [NotificationEvent] = Problem.allCases.map(NotificationEvent.problem) + [.resolved, .reminder, .test]
 
     /// Events about a job's problems, which a reminder's interval counts from.
     public var isAboutAProblem: Bool {
@@ -28,7 +31,7 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentabl
 
     public var rawValue: String {
         switch self {
-        case .problem(let verdict): verdict.rawValue
+        case .problem(let problem): problem.rawValue
         case .resolved: "RESOLVED"
         case .reminder: "REMINDER"
         case .test: "TEST"
@@ -60,6 +63,10 @@ public struct Alert: Sendable, Hashable, Codable {
     /// A link to the job on the dashboard, when `settings.public_url` is set.
     public var url: String?
     public var createdAt: Date
+    /// For a RESOLVED: the occurrence of the problem it ends (the job's latest decided one before
+    /// it), so that a service keeping incidents (PagerDuty) can close the one it opened. `nil` in
+    /// other events and in notifications queued before it existed.
+    public var resolves: Occurrence?
 
     public init(
         event: NotificationEvent, job: String, state: String, occurrences: [Occurrence], message: String?,
@@ -82,6 +89,7 @@ public struct Alert: Sendable, Hashable, Codable {
         case event, job, state, occurrences, message, labels, destination, timezone, url
         case jobDescription = "job_description"
         case createdAt = "created_at"
+        case resolves
     }
 }
 

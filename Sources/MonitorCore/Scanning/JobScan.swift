@@ -21,16 +21,15 @@ public struct StatusEvidence: Sendable, Hashable {
     /// The time the file speaks for, before the clock rule: its `finished_at` when that can be
     /// read (even from an invalid file), else its modification time.
     public var instant: Date
-    /// The version the promotion made, and the versions retention deleted meanwhile.
+    /// The version the promotion made. Retention runs after the decision (it keeps the newest
+    /// version that is not SUSPICIOUS), so the scanner adds what it deleted to the update.
     public var promoted: VersionRecord?
-    public var deletedVersions: [String]
 
-    public init(evidence: Evidence, record: StatusFileRecord?, instant: Date, promoted: VersionRecord? = nil, deletedVersions: [String] = []) {
+    public init(evidence: Evidence, record: StatusFileRecord?, instant: Date, promoted: VersionRecord? = nil) {
         self.evidence = evidence
         self.record = record
         self.instant = instant
         self.promoted = promoted
-        self.deletedVersions = deletedVersions
     }
 }
 
@@ -77,6 +76,8 @@ public struct JobScanResult: Sendable {
     /// Occurrences new to the ledger, and those beyond the catch-up limit that were skipped.
     public var newOccurrences: Int
     public var skippedOccurrences: Int
+    /// How the job's STALE condition changed.
+    public var stale: Staleness.Change
 }
 
 /// The scan rules of SPEC §4 for one job, as one pure function: the ledger, the status file's
@@ -106,8 +107,10 @@ public enum JobScan {
         var update = JobLedgerUpdate(job: job.name)
         if case .evidence(let status) = input.outcome {
             if let version = status.promoted { update.versions.append(version) }
-            update.deletedVersions = status.deletedVersions
             var file = status.record
+            let evidence = judged(status.evidence, job: job, baseline: ledger.baseline)
+            file?.verdict = evidence.verdict
+            file?.message = evidence.message
             // An occurrence from before the job was applied was never expected, but once a status
             // file is recorded for it, it counts (SPEC §4): a FAILED right after adding a job shows.
             if let attributed = attribution(of: status.instant, job: input.job, now: now) {
@@ -116,7 +119,7 @@ public enum JobScan {
                     original[key] = input.attributedRow
                     rows[key] = input.attributedRow ?? OccurrenceRecord(occurrence: attributed)
                 }
-                rows[key] = VerdictRules.with(status.evidence, rows[key]!)
+                rows[key] = VerdictRules.with(evidence, rows[key] ?? OccurrenceRecord(occurrence: attributed))
                 file?.scheduledAt = key
             }
             if let file { update.statusFiles.append(file) }
@@ -135,14 +138,31 @@ public enum JobScan {
         }
         update.occurrences.sort { $0.occurrence.scheduledAt < $1.occurrence.scheduledAt }
         verdicts.sort { $0.occurrence.scheduledAt < $1.occurrence.scheduledAt }
-        update.notifications = notifications(for: update.occurrences, original: original, ledger: ledger, policy: input.policy, now: now)
-        return .decided(JobScanResult(update: update, verdicts: verdicts, newOccurrences: fresh.count, skippedOccurrences: skipped))
+        let lastGood = ([ledger.lastGood] + update.occurrences.filter(\.state.isGood).map(\.finishedAt)).compactMap { $0 }.max()
+        let stale = Staleness.change(
+            job: input.job, lastGoodBefore: ledger.lastGood, lastGoodAfter: lastGood, alertedAt: ledger.staleAlertedAt, now: now)
+        update.notifications = notifications(
+            for: update.occurrences, original: original, ledger: ledger, stale: stale, policy: input.policy, now: now)
+        return .decided(
+            JobScanResult(update: update, verdicts: verdicts, newOccurrences: fresh.count, skippedOccurrences: skipped, stale: stale))
+    }
+
+    /// The evidence of a SUCCESS run, SUSPICIOUS when ``Suspicion`` finds reasons (SPEC §15);
+    /// any other evidence unchanged.
+    static func judged(_ evidence: Evidence, job: Job, baseline: [RunFigures]) -> Evidence {
+        guard evidence.verdict == .success, let figures = evidence.figures else { return evidence }
+        let reasons = Suspicion.reasons(for: figures, job: job, history: baseline)
+        guard !reasons.isEmpty else { return evidence }
+        var suspicious = evidence
+        suspicious.verdict = .suspicious
+        suspicious.message = reasons.joined(separator: "; ") + (evidence.message.map { " (the producer said: \($0))" } ?? "")
+        return suspicious
     }
 
     /// The notifications this scan's verdicts cause, from the job's status before and after.
     private static func notifications(
         for changed: [OccurrenceRecord], original: [Date: OccurrenceRecord], ledger: JobLedger,
-        policy: AlertPolicy, now: Date
+        stale: Staleness.Change, policy: AlertPolicy, now: Date
     ) -> [OutboxItem] {
         guard !policy.routes.isEmpty else { return [] }
         let decided = changed.filter { $0.state != .pending }
@@ -152,6 +172,6 @@ public enum JobScan {
         }
         return policy.notifications(
             changes: decided.map { (before: original[$0.occurrence.scheduledAt]?.state, after: $0) },
-            statusBefore: ledger.latestDecided, statusAfter: latest, lastProblemAlert: ledger.lastProblemAlert, now: now)
+            statusBefore: ledger.latestDecided, statusAfter: latest, stale: stale, lastProblemAlert: ledger.lastProblemAlert, now: now)
     }
 }

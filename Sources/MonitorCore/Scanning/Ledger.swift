@@ -49,8 +49,18 @@ public struct VersionRecord: Sendable, Hashable, Codable {
     public var files: Int
     public var bytes: Int64
     public var statusSHA256: String
+    /// Each promoted file's path, size and SHA-256, recorded with the version for the scrub
+    /// (SPEC §15); empty when read back from the ledger, and for versions promoted before it.
+    public var contents: [VersionFile]
+    /// When the scrub (or `monitor verify`) last finished checking every file of it.
+    public var checkedAt: Date?
+    /// What a check found changed, missing or unreadable; nil while it is intact. Never cleared.
+    public var corrupted: String?
 
-    public init(id: String, path: String, finishedAt: Date, promotedAt: Date, files: Int, bytes: Int64, statusSHA256: String) {
+    public init(
+        id: String, path: String, finishedAt: Date, promotedAt: Date, files: Int, bytes: Int64, statusSHA256: String,
+        contents: [VersionFile] = [], checkedAt: Date? = nil, corrupted: String? = nil
+    ) {
         self.id = id
         self.path = path
         self.finishedAt = finishedAt
@@ -58,6 +68,9 @@ public struct VersionRecord: Sendable, Hashable, Codable {
         self.files = files
         self.bytes = bytes
         self.statusSHA256 = statusSHA256
+        self.contents = contents
+        self.checkedAt = checkedAt
+        self.corrupted = corrupted
     }
 }
 
@@ -91,15 +104,25 @@ public struct JobLedger: Sendable {
     public var latestDecided: OccurrenceRecord?
     /// Per route, when it was last told of a problem of this job or reminded of it.
     public var lastProblemAlert: [String: Date]
+    /// Figures of the job's latest SUCCESS runs, newest first (at most ``Suspicion/historyLength``):
+    /// the baseline a new run is judged against. SUSPICIOUS runs never join it.
+    public var baseline: [RunFigures]
+    /// `finished_at` of the newest good run (SUCCESS or SUSPICIOUS), for STALE.
+    public var lastGood: Date?
+    /// When a STALE event was last recorded for the job, if ever.
+    public var staleAlertedAt: Date?
 
     public init(
         lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool, latestDecided: OccurrenceRecord?,
-        lastProblemAlert: [String: Date]
+        lastProblemAlert: [String: Date], baseline: [RunFigures] = [], lastGood: Date? = nil, staleAlertedAt: Date? = nil
     ) {
         self.lastKnown = lastKnown
         self.pending = pending
         self.statusKnown = statusKnown
         self.latestDecided = latestDecided
         self.lastProblemAlert = lastProblemAlert
+        self.baseline = baseline
+        self.lastGood = lastGood
+        self.staleAlertedAt = staleAlertedAt
     }
 }

@@ -8,10 +8,12 @@ public struct OccurrenceRecord: Sendable, Hashable {
     public var finishedAt: Date?
     public var message: String?
     public var versionID: String?
+    /// The run's size, file count and duration, when its status file brought them.
+    public var figures: RunFigures?
 
     public init(
         occurrence: Occurrence, state: Verdict = .pending, late: Bool = false, finishedAt: Date? = nil,
-        message: String? = nil, versionID: String? = nil
+        message: String? = nil, versionID: String? = nil, figures: RunFigures? = nil
     ) {
         self.occurrence = occurrence
         self.state = state
@@ -19,6 +21,7 @@ public struct OccurrenceRecord: Sendable, Hashable {
         self.finishedAt = finishedAt
         self.message = message
         self.versionID = versionID
+        self.figures = figures
     }
 }
 
@@ -29,12 +32,14 @@ public struct Evidence: Sendable, Hashable {
     public var verdict: Verdict
     public var message: String?
     public var versionID: String?
+    public var figures: RunFigures?
 
-    public init(finishedAt: Date?, verdict: Verdict, message: String?, versionID: String?) {
+    public init(finishedAt: Date?, verdict: Verdict, message: String?, versionID: String?, figures: RunFigures? = nil) {
         self.finishedAt = finishedAt
         self.verdict = verdict
         self.message = message
         self.versionID = versionID
+        self.figures = figures
     }
 }
 
@@ -62,13 +67,20 @@ public enum VerdictRules {
         updated.finishedAt = evidence.finishedAt
         updated.message = evidence.message
         updated.versionID = evidence.versionID
+        updated.figures = evidence.figures
         return updated
     }
 
     /// A job's status (SPEC §4): the verdict of its latest decided occurrence; with none yet,
-    /// PENDING while a window is open and NEW otherwise.
-    public static func jobStatus(latestDecided: Verdict?, hasOpenWindow: Bool) -> JobStatus {
-        if let latestDecided, latestDecided.isDecided { return .verdict(latestDecided) }
-        return hasOpenWindow ? .pending : .new
+    /// PENDING while a window is open and NEW otherwise. STALE (§15) replaces SUCCESS,
+    /// SUSPICIOUS, NEW and PENDING, never a worse verdict.
+    public static func jobStatus(latestDecided: Verdict?, hasOpenWindow: Bool, stale: Bool = false) -> JobStatus {
+        let status: JobStatus
+        if let latestDecided, latestDecided.isDecided { status = .verdict(latestDecided) } else { status = hasOpenWindow ? .pending : .new }
+        guard stale else { return status }
+        switch status {
+        case .verdict(.success), .verdict(.suspicious), .verdict(.pending), .new: return .stale
+        default: return status
+        }
     }
 }

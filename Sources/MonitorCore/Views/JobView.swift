@@ -13,13 +13,18 @@ public struct JobView: Sendable, Hashable, Encodable {
     public var labels: [String: String]
     public var lastSuccessAt: Date?
     public var currentVersion: VersionView?
+    /// How many kept versions (the current one or older) the scrub found changed on disk.
+    public var corruptedVersions: Int
     public var latest: OccurrenceView?
     public var next: NextOccurrenceView?
     /// Only in the one-job form (`--job NAME`, `/api/jobs/{name}`), newest first.
     public var occurrences: [OccurrenceView]?
+    /// In the one-job form of a job with `anomaly` on: its SUCCESS runs with figures so far, so
+    /// that `status` can say when runs start being compared with their history. Not in the JSON.
+    public var baselineRuns: Int?
 
     public init(
-        job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, latest: OccurrenceView?,
+        job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, corruptedVersions: Int = 0, baselineRuns: Int? = nil, latest: OccurrenceView?,
         next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil
     ) {
         name = job.name
@@ -32,6 +37,8 @@ public struct JobView: Sendable, Hashable, Encodable {
         labels = job.labels
         self.lastSuccessAt = lastSuccessAt
         self.currentVersion = currentVersion
+        self.corruptedVersions = corruptedVersions
+        self.baselineRuns = baselineRuns
         self.latest = latest
         self.next = next
         self.occurrences = occurrences
@@ -41,6 +48,7 @@ public struct JobView: Sendable, Hashable, Encodable {
         case name, status, description, destination, schedule, window, timezone, labels, latest, next, occurrences
         case lastSuccessAt = "last_success_at"
         case currentVersion = "current_version"
+        case corruptedVersions = "corrupted_versions"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -55,6 +63,7 @@ public struct JobView: Sendable, Hashable, Encodable {
         try c.encode(labels, forKey: .labels)
         try c.encode(lastSuccessAt.map(Timestamp.string), forKey: .lastSuccessAt)
         try c.encode(currentVersion, forKey: .currentVersion)
+        try c.encode(corruptedVersions, forKey: .corruptedVersions)
         try c.encode(latest, forKey: .latest)
         try c.encode(next, forKey: .next)
         if let occurrences { try c.encode(occurrences, forKey: .occurrences) }
@@ -88,22 +97,25 @@ public struct OccurrenceView: Sendable, Hashable, Encodable {
     }
 }
 
-/// `{"id","files","bytes","promoted_at"}`.
+/// `{"id","files","bytes","promoted_at","corrupted"}`.
 public struct VersionView: Sendable, Hashable, Encodable {
     public var id: String
     public var files: Int
     public var bytes: Int64
     public var promotedAt: Date
+    /// The scrub (or `monitor verify`) found a file of it changed, missing or unreadable (SPEC §15).
+    public var corrupted: Bool
 
-    public init(id: String, files: Int, bytes: Int64, promotedAt: Date) {
+    public init(id: String, files: Int, bytes: Int64, promotedAt: Date, corrupted: Bool = false) {
         self.id = id
         self.files = files
         self.bytes = bytes
         self.promotedAt = promotedAt
+        self.corrupted = corrupted
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, files, bytes
+        case id, files, bytes, corrupted
         case promotedAt = "promoted_at"
     }
 
@@ -113,6 +125,7 @@ public struct VersionView: Sendable, Hashable, Encodable {
         try c.encode(files, forKey: .files)
         try c.encode(bytes, forKey: .bytes)
         try c.encode(Timestamp.string(promotedAt), forKey: .promotedAt)
+        try c.encode(corrupted, forKey: .corrupted)
     }
 }
 

@@ -17,6 +17,7 @@ extension JobStatus {
     public var tone: StatusTone {
         switch self {
         case .verdict(let verdict): verdict.isProblem ? .bad : verdict == .success ? .ok : .wait
+        case .stale: .bad
         case .new: .wait
         }
     }

@@ -24,6 +24,7 @@ extension AlertRoute.Channel {
         switch self {
         case .email(let channel): channel
         case .webhook(let channel): channel
+        case .url(let channel): channel
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a failed delivery attempt concluded: a sentence for the operator (recorded on the
 /// outbox row and logged) and whether a later attempt could succeed.
 ///
@@ -16,10 +18,14 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
     /// E.g. "connection refused by mail.example.com:587", "recipient refused: <x@y> (550 ...)".
     public var message: String
     public var retryable: Bool
+    /// How long the far side asked to be left alone (HTTP 429 `Retry-After`, or the service's own
+    /// field for it): the outbox waits at least this long before the next attempt.
+    public var retryAfter: TimeInterval?
 
-    public init(_ message: String, retryable: Bool) {
+    public init(_ message: String, retryable: Bool, retryAfter: TimeInterval? = nil) {
         self.message = message
         self.retryable = retryable
+        self.retryAfter = retryAfter
     }
 
     public var description: String { message }

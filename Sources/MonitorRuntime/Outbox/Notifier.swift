@@ -52,7 +52,9 @@ public struct Notifier: Sendable {
                 var failed: DeliveryError?
                 do { try transport.deliver(entry.alert, route: route, settings: settings) } catch { failed = error }
                 if let failure = failed {
-                    let retryAt = failure.retryable ? policy.nextAttempt(after: entry.attempts, now: now, createdAt: entry.createdAt) : nil
+                    let retryAt =
+                        failure.retryable
+                        ? policy.nextAttempt(after: entry.attempts, now: now, createdAt: entry.createdAt, notBefore: failure.retryAfter) : nil
                     let error =
                         retryAt == nil && failure.retryable
                         ? "gave up after \(entry.attempts) attempts over \(TimeSpan(seconds: Int64(policy.horizon))): \(failure.message)"
@@ -88,8 +90,12 @@ public struct RetryPolicy: Sendable, Hashable {
     public init() {}
 
     /// When to try again after `attempts` failed attempts, or `nil` past the horizon.
-    public func nextAttempt(after attempts: Int, now: Date, createdAt: Date) -> Date? {
-        let wait = min(maximum, initial * pow(2, Double(max(0, attempts - 1))))
+    ///
+    /// - Parameter notBefore: seconds the far side asked to wait (`Retry-After`); the backoff
+    ///   never sends sooner, and a wait longer than the backoff replaces it.
+    public func nextAttempt(after attempts: Int, now: Date, createdAt: Date, notBefore: TimeInterval? = nil) -> Date? {
+        let backoff = min(maximum, initial * pow(2, Double(max(0, attempts - 1))))
+        let wait = max(backoff, notBefore ?? 0)
         let next = now.addingTimeInterval(wait)
         return next.timeIntervalSince(createdAt) > horizon ? nil : next
     }

@@ -16,16 +16,16 @@ struct FileCopies {
     /// Files copied at once: more would only compete for the same cores and disk.
     private static let maximumInFlight = 2
 
-    /// - Returns: the number of bytes copied.
-    func copy(from staging: Int32, into tree: VersionTree) throws(PromotionFailure) -> Int64 {
+    /// - Returns: the number of bytes copied of each file, in the order of `files`.
+    func copy(from staging: Int32, into tree: VersionTree) throws(PromotionFailure) -> [Int64] {
         let workers = min(files.count, Self.maximumInFlight, ProcessInfo.processInfo.activeProcessorCount)
         guard workers > 1 else {
             let hasher = ChunkHasher()
-            var bytes: Int64 = 0
+            var sizes: [Int64] = []
             for file in files {
-                bytes += try FileCopy(file: file, hasher: hasher, jobFolder: jobFolder).copy(from: staging, into: tree)
+                sizes.append(try FileCopy(file: file, hasher: hasher, jobFolder: jobFolder).copy(from: staging, into: tree))
             }
-            return bytes
+            return sizes
         }
         let progress = Progress(count: files.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -33,7 +33,7 @@ struct FileCopies {
             while let index = progress.nextIndex() {
                 do throws(PromotionFailure) {
                     let bytes = try FileCopy(file: files[index], hasher: hasher, jobFolder: jobFolder).copy(from: staging, into: tree)
-                    progress.finished(bytes: bytes)
+                    progress.finished(index, bytes: bytes)
                 } catch {
                     progress.failed(index, error)
                 }
@@ -47,10 +47,13 @@ struct FileCopies {
         private let lock = NSLock()
         private let count: Int
         private var next = 0
-        private var bytes: Int64 = 0
+        private var sizes: [Int64]
         private var failures: [Int: PromotionFailure] = [:]
 
-        init(count: Int) { self.count = count }
+        init(count: Int) {
+            self.count = count
+            sizes = Array(repeating: 0, count: count)
+        }
 
         func nextIndex() -> Int? {
             lock.withLock {
@@ -60,14 +63,14 @@ struct FileCopies {
             }
         }
 
-        func finished(bytes copied: Int64) { lock.withLock { bytes += copied } }
+        func finished(_ index: Int, bytes copied: Int64) { lock.withLock { sizes[index] = copied } }
 
         func failed(_ index: Int, _ failure: PromotionFailure) { lock.withLock { failures[index] = failure } }
 
-        func result() throws(PromotionFailure) -> Int64 {
-            let (failure, total) = lock.withLock { (failures.keys.min().flatMap { failures[$0] }, bytes) }
+        func result() throws(PromotionFailure) -> [Int64] {
+            let (failure, copied) = lock.withLock { (failures.keys.min().flatMap { failures[$0] }, sizes) }
             if let failure { throw failure }
-            return total
+            return copied
         }
     }
 }

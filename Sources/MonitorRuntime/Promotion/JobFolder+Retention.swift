@@ -3,16 +3,16 @@
 #endif
 
 extension JobFolder {
-    /// Deletes the versions beyond the `keep` newest, never the current one.
+    /// Deletes the versions beyond the `keep` newest, never the current one nor those in `protecting`.
     ///
     /// A version is first renamed to a temporary name and only then deleted, so that an
     /// interrupted deletion leaves a leftover for ``recover()`` rather than a half-emptied folder
     /// that still looks like a complete version.
     ///
     /// - Returns: the ids deleted, and a warning for each that could not be.
-    func applyRetention(keep: Int) -> (deleted: [String], warnings: [String]) {
+    func applyRetention(keep: Int, protecting: Set<String> = []) -> (deleted: [String], warnings: [String]) {
         let all = completeVersions()
-        var kept = Set(all.prefix(max(1, keep)))
+        var kept = Set(all.prefix(max(1, keep))).union(protecting)
         if let current = currentVersionID() { kept.insert(current) }
         guard let versions = try? versions(create: false) else { return ([], []) }
         var deleted: [String] = []

@@ -24,7 +24,8 @@ public struct Promoter: Sendable {
     /// keeps `statusBytes` as `STATUS.json`, flushes everything and renames the folder to
     /// `versions/<versionID>`. Then, if `versionID` is newer than the current version (or there
     /// is none), switches `current_version` atomically, and deletes the versions beyond the
-    /// `keepVersions` newest (never the current one).
+    /// `keepVersions` newest (never the current one); with `keepVersions` nil the caller applies
+    /// retention itself (``applyRetention(jobFolder:keep:protecting:now:)``), once the run is judged.
     ///
     /// A version already promoted under `versionID` with these very `statusBytes` (a scan that
     /// stopped before recording it) is reused. Staging is never modified; sources are opened
@@ -35,7 +36,7 @@ public struct Promoter: Sendable {
     ///   nothing is left behind and nothing already promoted is touched.
     /// `now` is the scan's clock: versions dated after it (``ClockSanity``) never rank newest.
     public func promote(
-        report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int, now: Date = Date()
+        report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int?, now: Date = Date()
     ) -> PromotionResult {
         guard VersionName.isVersionID(versionID) else {
             return .failed(message: "\"\(versionID)\" is not a version id (like 20261124T011745Z-9f86d0c1)")
@@ -50,6 +51,20 @@ public struct Promoter: Sendable {
             return .promoted(try promotion.run())
         } catch {
             return error.result
+        }
+    }
+
+    /// Deletes the versions beyond the `keep` newest, never the current one nor those in
+    /// `protecting` (the newest good version, which retention must not lose to SUSPICIOUS ones).
+    ///
+    /// - Returns: the ids deleted, and a warning for each version that could not be.
+    public func applyRetention(jobFolder: String, keep: Int, protecting: Set<String> = [], now: Date = Date()) -> (
+        deleted: [String], warnings: [String]
+    ) {
+        do {
+            return try JobFolder.open(jobFolder, now: now)?.applyRetention(keep: keep, protecting: protecting) ?? ([], [])
+        } catch {
+            return ([], ["could not open \(jobFolder) to apply keep_versions: \(error.message)"])
         }
     }
 

@@ -10,7 +10,7 @@ struct Promotion {
     let report: StatusReport
     let statusBytes: Data
     let versionID: String
-    let keepVersions: Int
+    let keepVersions: Int?
     let job: JobFolder
 
     private var label: String { "\(VersionName.versionsFolder)/\(versionID)" }
@@ -27,9 +27,11 @@ struct Promotion {
             version = try build(in: versions)
         }
         version.isCurrent = try job.makeCurrentIfNewer(versionID)
-        let retention = job.applyRetention(keep: keepVersions)
-        version.isKept = !retention.deleted.contains(versionID)
-        version.warnings = retention.warnings
+        if let keepVersions {
+            let retention = job.applyRetention(keep: keepVersions)
+            version.isKept = !retention.deleted.contains(versionID)
+            version.warnings = retention.warnings
+        }
         return version
     }
 
@@ -61,11 +63,11 @@ struct Promotion {
         }
         defer { close(staging) }
         let temporary = VersionName.unique("\(VersionName.temporaryPrefix)\(versionID)-")
-        var bytes: Int64 = 0
+        var sizes: [Int64] = []
         do throws(any Error) {
             try SystemCall.makeFolder(at: versions, temporary, path: "\(label)/")
             let tree = VersionTree(root: try SystemCall.openFolder(at: versions, temporary, path: "\(label)/"), label: label)
-            bytes = try FileCopies(files: report.files, jobFolder: job.path).copy(from: staging, into: tree)
+            sizes = try FileCopies(files: report.files, jobFolder: job.path).copy(from: staging, into: tree)
             try writeStatus(into: tree.root)
             try tree.flush()
             tree.close()
@@ -79,7 +81,15 @@ struct Promotion {
             default: throw .failed("\(label): \(error)")
             }
         }
-        return PromotedVersion(id: versionID, path: absolutePath, files: report.files.count, bytes: bytes, isCurrent: false)
+        return PromotedVersion(
+            id: versionID, path: absolutePath, files: report.files.count, bytes: sizes.reduce(0, +), isCurrent: false,
+            contents: contents(sizes: sizes))
+    }
+
+    /// What the scrub compares the version with later: each file's size as copied, and the
+    /// SHA-256 the copy was checked against (none when the status file gave none).
+    private func contents(sizes: [Int64]) -> [VersionFile] {
+        zip(report.files, sizes).map { file, size in VersionFile(path: file.path, size: size, sha256: file.sha256?.lowercased()) }
     }
 
     private func writeStatus(into folder: Int32) throws(SystemCallError) {
@@ -112,15 +122,17 @@ struct Promotion {
             guard try readStatus(in: folder) == statusBytes else {
                 throw PromotionFailure.failed("\(label) already exists with a different STATUS.json; \(moveAway)")
             }
-            var bytes: Int64 = 0
+            var sizes: [Int64] = []
             for file in report.files {
                 let copy = try SystemCall.status(at: folder, file.path, path: "\(label)/\(file.path)")
                 guard let copy, SystemCall.isRegularFile(copy), file.size.map({ $0 == Int64(copy.st_size) }) ?? true else {
                     throw PromotionFailure.failed("\(label) already exists but \(file.path) in it is missing or differs; \(moveAway)")
                 }
-                bytes += Int64(copy.st_size)
+                sizes.append(Int64(copy.st_size))
             }
-            return PromotedVersion(id: versionID, path: absolutePath, files: report.files.count, bytes: bytes, isCurrent: false)
+            return PromotedVersion(
+                id: versionID, path: absolutePath, files: report.files.count, bytes: sizes.reduce(0, +), isCurrent: false,
+                contents: contents(sizes: sizes))
         } catch let error as SystemCallError {
             throw PromotionFailure(error, jobFolder: job.path)
         } catch let error as PromotionFailure {

@@ -1,4 +1,5 @@
 import Foundation
+import MonitorCore
 
 /// A version copied from staging into `versions/<id>/`, verified, and made current (or kept as
 /// an older version when a newer one is already current).
@@ -16,8 +17,13 @@ public struct PromotedVersion: Sendable, Hashable {
     /// Problems after the version was safely in place, such as an old version retention could
     /// not delete: worth logging, not a reason to call the promotion failed.
     public var warnings: [String]
+    /// Each file's path, size and SHA-256, as the ledger records them for the scrub.
+    public var contents: [VersionFile]
 
-    public init(id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool, isKept: Bool = true, warnings: [String] = []) {
+    public init(
+        id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool, isKept: Bool = true, warnings: [String] = [],
+        contents: [VersionFile] = []
+    ) {
         self.id = id
         self.path = path
         self.files = files
@@ -25,6 +31,7 @@ public struct PromotedVersion: Sendable, Hashable {
         self.isCurrent = isCurrent
         self.isKept = isKept
         self.warnings = warnings
+        self.contents = contents
     }
 }
 

@@ -45,7 +45,12 @@ public struct Scanner: Sendable {
             guard !batch.isEmpty else { return }
             let ledgers: [JobLedger]
             do {
-                ledgers = try store.ledgers(for: batch.map { ($0.active.job.name, $0.status.sha256) })
+                ledgers = try store.ledgers(
+                    for: batch.map {
+                        StateStore.LedgerRequest(
+                            job: $0.active.job.name, statusSHA256: $0.status.sha256, judgesHistory: $0.active.job.detectsAnomalies,
+                            watchesAge: $0.active.job.maxAge != nil)
+                    })
             } catch {
                 for observed in batch { failed(observed.active.job.name, error) }
                 return
@@ -126,7 +131,11 @@ public struct Scanner: Sendable {
                     message: "\(problem) (a temporary fault of this host: nothing was judged; "
                         + "the job is scanned again at the next scan)"))
             logger.warning("scan of job postponed", metadata: ["job": "\(job.name)", "error": "\(problem)"])
-        case .decided(let result):
+        case .decided(var result):
+            if let promoted = result.update.versions.first {
+                // Retention once the run is judged: it never deletes the newest version that is not SUSPICIOUS (SPEC §15).
+                result.update.deletedVersions = retain(active, promoted: promoted, verdicts: result.update.occurrences, now: now)
+            }
             if result.skippedOccurrences > 0 {
                 logger.warning(
                     "catch-up limit reached; oldest occurrences skipped",
@@ -176,22 +185,25 @@ public struct Scanner: Sendable {
                 let record = StatusFileRecord(
                     sha256: sha256, scheduledAt: nil, status: report.status, finishedAt: report.finishedAt,
                     receivedAt: now, verdict: verdict, message: message)
+                let duration = report.startedAt.map { report.finishedAt.timeIntervalSince($0) }.flatMap { $0 >= 0 ? $0 : nil }
+                let figures = RunFigures(bytes: version?.bytes, files: version?.files, duration: duration)
                 return .evidence(
                     StatusEvidence(
-                        evidence: Evidence(finishedAt: report.finishedAt, verdict: verdict, message: message, versionID: version?.id),
+                        evidence: Evidence(
+                            finishedAt: report.finishedAt, verdict: verdict, message: message, versionID: version?.id,
+                            figures: figures.isEmpty ? nil : figures),
                         record: recorded ? record : nil, instant: report.finishedAt,
                         promoted: version.map {
                             VersionRecord(
                                 id: $0.id, path: $0.path, finishedAt: report.finishedAt, promotedAt: now,
-                                files: $0.files, bytes: $0.bytes, statusSHA256: sha256)
-                        },
-                        deletedVersions: version == nil ? [] : deletedVersions(active)))
+                                files: $0.files, bytes: $0.bytes, statusSHA256: sha256, contents: $0.contents)
+                        }))
             }
             guard report.status == .success else { return evidence(.failed, report.message ?? "the producer reported FAILED") }
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
             switch promoter.promote(
                 report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
-                keepVersions: active.destination.keepVersions, now: now)
+                keepVersions: nil, now: now)
             {
             case .promoted(let version):
                 summary.promoted += 1
@@ -207,6 +219,20 @@ public struct Scanner: Sendable {
                 return .postponed("promotion postponed: \(message)")
             }
         }
+    }
+
+    /// Applies `keep_versions` after a promotion, keeping the newest good (SUCCESS) version
+    /// whatever its age; returns the versions the ledger holds whose folders are gone.
+    private func retain(_ active: ActiveJob, promoted: VersionRecord, verdicts: [OccurrenceRecord], now: Date) -> [String] {
+        let promotedVerdict = verdicts.first { $0.versionID == promoted.id }?.state
+        var newestGood = (try? store.newestVersion(job: active.job.name, verdict: .success)) ?? nil
+        if promotedVerdict == .success, newestGood.map({ promoted.id > $0 }) ?? true { newestGood = promoted.id }
+        let retention = promoter.applyRetention(
+            jobFolder: active.folder, keep: active.destination.keepVersions, protecting: newestGood.map { [$0] } ?? [], now: now)
+        for warning in retention.warnings {
+            logger.warning("retention", metadata: ["job": "\(active.job.name)", "warning": "\(warning)"])
+        }
+        return deletedVersions(active)
     }
 
     /// Versions the ledger holds whose folders retention has removed.

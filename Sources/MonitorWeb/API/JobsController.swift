@@ -19,9 +19,22 @@ struct JobsController<Context: ConnectionRequestContext> {
         group.post("scan", use: scan)
     }
 
+    /// The cached document, filtered by `?status=&label=&q=` (``JobsFilter``), gzipped when the
+    /// client takes it, and `304 Not Modified` when its `If-None-Match` names the answer's tag.
+    /// The tag stays the same until a scan or an apply changes the jobs (or the clock does:
+    /// a window closes, a next occurrence starts).
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let body = try await dependencies.jobsCache.document(from: dependencies.jobsSource)
-        return .json(body: body)
+        let filter = try JobsFilter(query: request.uri.query)
+        let document = try await dependencies.jobsCache.current(from: dependencies.jobsSource)
+        let answer = document.content.representation(filter, gzip: ConditionalRequest.acceptsGzip(request.headers))
+        var headers: HTTPFields = [.cacheControl: "no-store", .eTag: answer.etag, .vary: "Accept-Encoding"]
+        if ConditionalRequest.noneMatchHits(request.headers, etag: answer.etag) {
+            // No body; the HTTP/1 encoder sends no Content-Length with a 304 either.
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        if answer.gzipped { headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: answer.body))
     }
 
     @Sendable func job(_ request: Request, context: Context) async throws -> Response {

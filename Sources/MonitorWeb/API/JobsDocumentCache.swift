@@ -19,17 +19,26 @@ import Synchronization
 public final class JobsDocumentCache: Sendable {
     /// A built document and when it stops being true.
     public struct Document: Sendable {
-        /// The encoded document. A `ByteBuffer` is shared by every response, not copied.
-        public var body: ByteBuffer
+        /// The encoded document, its tag, gzip and per-job index. Its `ByteBuffer`s are shared
+        /// by every response, not copied.
+        var content: JobsDocument
         public var stamp: ChangeStamp
         public var builtAt: Date
         public var validUntil: Date
 
-        public init(body: ByteBuffer, stamp: ChangeStamp, builtAt: Date, validUntil: Date) {
-            self.body = body
+        /// The encoded document.
+        public var body: ByteBuffer { content.body }
+
+        init(content: JobsDocument, stamp: ChangeStamp, builtAt: Date, validUntil: Date) {
+            self.content = content
             self.stamp = stamp
             self.builtAt = builtAt
             self.validUntil = validUntil
+        }
+
+        /// A document of already encoded bytes, without a per-job index.
+        public init(body: ByteBuffer, stamp: ChangeStamp, builtAt: Date, validUntil: Date) {
+            self.init(content: JobsDocument(rawBody: body), stamp: stamp, builtAt: builtAt, validUntil: validUntil)
         }
     }
 
@@ -39,10 +48,13 @@ public final class JobsDocumentCache: Sendable {
         var building: Task<Document, any Error>?
         /// Bumped by ``invalidate()``: a build started before cannot store its older result.
         var epoch = 0
+        /// The last document built, kept across ``invalidate()``: a build that finds the same
+        /// jobs reuses its bytes, tag and gzip.
+        var lastBuilt: Document?
     }
 
     private enum Decision {
-        case hit(ByteBuffer)
+        case hit(Document)
         case verify(Document)
         case build
     }
@@ -64,19 +76,28 @@ public final class JobsDocumentCache: Sendable {
         stamp: @escaping @Sendable () async throws -> ChangeStamp,
         build: @escaping @Sendable () async throws -> Document
     ) async throws -> ByteBuffer {
+        try await current(at: now, stamp: stamp, build: build).body
+    }
+
+    /// ``document(at:stamp:build:)`` with its tag, gzip and index.
+    func current(
+        at now: Date,
+        stamp: @escaping @Sendable () async throws -> ChangeStamp,
+        build: @escaping @Sendable () async throws -> Document
+    ) async throws -> Document {
         let decision = state.withLock { state -> Decision in
             guard let document = state.document, isFresh(document, at: now) else { return .build }
-            return now.timeIntervalSince(state.checkedAt) < stampCheckInterval ? .hit(document.body) : .verify(document)
+            return now.timeIntervalSince(state.checkedAt) < stampCheckInterval ? .hit(document) : .verify(document)
         }
         switch decision {
-        case .hit(let body):
-            return body
+        case .hit(let document):
+            return document
         case .verify(let document):
             if try await stamp() == document.stamp {
                 state.withLock { state in
                     if state.document?.builtAt == document.builtAt, state.document?.stamp == document.stamp { state.checkedAt = now }
                 }
-                return document.body
+                return document
             }
         case .build:
             break
@@ -92,12 +113,13 @@ public final class JobsDocumentCache: Sendable {
             state.withLock { state in
                 guard state.building == task else { return }
                 state.building = nil
+                state.lastBuilt = document
                 if state.epoch == epoch {
                     state.document = document
                     state.checkedAt = document.builtAt
                 }
             }
-            return document.body
+            return document
         } catch {
             state.withLock { state in if state.building == task { state.building = nil } }
             throw error
@@ -107,6 +129,9 @@ public final class JobsDocumentCache: Sendable {
     private func isFresh(_ document: Document, at now: Date) -> Bool {
         now >= document.builtAt && now < document.validUntil && now.timeIntervalSince(document.builtAt) < maximumAge
     }
+
+    /// The last document built, even if since invalidated: what a new build may reuse.
+    var lastBuilt: Document? { state.withLock { $0.lastBuilt } }
 
     /// Whether a document is held (tests).
     var holdsDocument: Bool { state.withLock { $0.document != nil } }

@@ -16,18 +16,30 @@ public struct JobsDocumentSource: Sendable {
         try await reader.read { store throws(StoreError) in try store.changeStamp() }
     }
 
-    func build() async throws -> JobsDocumentCache.Document {
+    /// Reads the jobs and their recent occurrences, then encodes, indexes and compresses them
+    /// off the cooperative threads. When the jobs are those of `previous`, its bytes, tag and
+    /// gzip are kept (with the `generated_at` of when they were first made).
+    func build(reusing previous: JobsDocument? = nil) async throws -> JobsDocumentCache.Document {
         let now = clock()
-        let snapshot = try await reader.read { store throws(StoreError) in try store.jobViewsSnapshot(now: now) }
-        let bytes = try StatusDocument(generatedAt: now, jobs: snapshot.jobs).encoded()
-        return JobsDocumentCache.Document(body: ByteBuffer(bytes: bytes), stamp: snapshot.stamp, builtAt: now, validUntil: snapshot.validUntil)
+        let snapshot = try await reader.read { store throws(StoreError) in try store.jobListSnapshot(now: now) }
+        let content = try await offload { () throws -> JobsDocument in
+            try JobsDocument.make(snapshot.entries, generatedAt: now, reusing: previous)
+        }
+        return JobsDocumentCache.Document(content: content, stamp: snapshot.stamp, builtAt: now, validUntil: snapshot.validUntil)
     }
 }
 
 extension JobsDocumentCache {
     /// The document as of now, from `source`.
     func document(from source: JobsDocumentSource) async throws -> ByteBuffer {
-        try await document(at: source.clock(), stamp: source.stamp, build: source.build)
+        try await current(from: source).body
+    }
+
+    /// The document as of now, from `source`, with its tag, gzip and index.
+    func current(from source: JobsDocumentSource) async throws -> Document {
+        try await current(at: source.clock(), stamp: source.stamp) { [self] in
+            try await source.build(reusing: lastBuilt?.content)
+        }
     }
 
     /// Forgets the document and builds the next one in the background (after a scan).

@@ -1,6 +1,7 @@
 /// The dashboard's HTML. It holds no data and no inline script or style: `dashboard.js` fills
 /// it from `/api/jobs` with `textContent`, so nothing from YAML or status files is ever parsed
-/// as markup.
+/// as markup. The job table shows the first rows that match and more as the reader scrolls,
+/// so that 10,000 jobs never become 10,000 rows at once.
 enum DashboardPage {
     static let html = #"""
         <!doctype html>
@@ -16,6 +17,7 @@ enum DashboardPage {
         <header>
           <h1>Backups</h1>
           <p id="summary" aria-live="polite">Loading…</p>
+          <ul id="counts" class="counts" aria-label="Jobs per status; choose one to show only those"></ul>
         </header>
         <p id="notice" class="notice" role="alert" hidden></p>
         <form id="token-form" class="token" hidden>
@@ -27,12 +29,15 @@ enum DashboardPage {
         <section class="filters" aria-label="Filters">
           <label>Status <select id="status-filter"><option value="">all</option></select></label>
           <label>Label <select id="label-filter"><option value="">all</option></select></label>
+          <label>Search <input id="search" type="search" placeholder="name or description" autocomplete="off"></label>
+          <span id="shown" class="sub"></span>
         </section>
         <main>
           <table id="jobs" class="jobs">
-            <thead><tr><th>Job</th><th>Status</th><th>Last success</th><th>Current version</th><th>Next window</th></tr></thead>
+            <thead><tr><th>Job</th><th>Status</th><th>Recent</th><th>Last success</th><th>Current version</th><th>Next window</th></tr></thead>
             <tbody id="job-rows"></tbody>
           </table>
+          <button id="more" class="more" type="button" hidden>Show more</button>
           <p id="empty" class="empty" hidden>No job matches.</p>
           <section id="detail" class="detail" hidden aria-live="polite">
             <div class="detail-head">

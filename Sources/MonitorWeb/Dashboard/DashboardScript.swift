@@ -1,3 +1,4 @@
+import Foundation
 import MonitorCore
 
 /// The dashboard's JavaScript. Every value from the API is inserted with `textContent` or as
@@ -8,10 +9,18 @@ enum DashboardScript {
         'use strict';
         (function () {
           const STATUSES = [\#(JobStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))];
+          const VERDICTS = [\#(Verdict.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))];
+          const RECENT = \#(JobViews.recentLength);
+          const ADVICE = \#(adviceJSON);
+          const PAGE = 200;
+          const SEARCH_DELAY_MS = 200;
           const REFRESH_MS = 30000;
           const STALE_MS = 75000;
           const TOKEN_KEY = 'monitor-api-token';
-          const state = { jobs: [], loadedAt: 0, generatedAt: null, selected: null, token: sessionStorage.getItem(TOKEN_KEY) || '', failure: null };
+          const state = {
+            jobs: [], index: [], matches: [], shown: 0, rows: new Map(), etag: null,
+            loadedAt: 0, generatedAt: null, selected: null, token: sessionStorage.getItem(TOKEN_KEY) || '', failure: null,
+          };
           const $ = (id) => document.getElementById(id);
 
           function el(tag, text, className) {
@@ -73,10 +82,14 @@ enum DashboardScript {
             }
           }
 
-          async function api(path) {
+          // A GET of the API with the token. With `etag`, a `304 Not Modified` answer (the data
+          // did not change) comes back as { notModified: true } without a body to parse.
+          async function api(path, etag) {
             const headers = { Accept: 'application/json' };
             if (state.token) headers.Authorization = 'Bearer ' + state.token;
+            if (etag) headers['If-None-Match'] = etag;
             const response = await fetch(path, { headers, cache: 'no-store' });
+            if (response.status === 304) return { notModified: true };
             let body = null;
             try { body = await response.json(); } catch (e) { body = null; }
             if (response.status === 401) {
@@ -84,7 +97,7 @@ enum DashboardScript {
               throw new Error('the API needs a token' + (state.token ? ' (the one given was refused)' : ''));
             }
             if (!response.ok) throw new Error((body && body.error) || 'HTTP ' + response.status);
-            return body;
+            return { body, etag: response.headers.get('ETag') };
           }
 
           function notice() {
@@ -104,7 +117,7 @@ enum DashboardScript {
             const select = $('label-filter');
             const current = select.value;
             const labels = new Set();
-            for (const job of state.jobs) for (const [k, v] of Object.entries(job.labels || {})) labels.add(k + '=' + v);
+            for (const entry of state.index) for (const label of entry.labels) labels.add(label);
             select.replaceChildren(el('option', 'all'));
             select.firstChild.value = '';
             for (const label of [...labels].sort()) {
@@ -115,51 +128,136 @@ enum DashboardScript {
             select.value = labels.has(current) ? current : '';
           }
 
-          function render() {
+          // Once per new document: what the filters compare, computed once rather than per keystroke.
+          function prepare(jobs) {
+            state.jobs = jobs;
+            state.rows = new Map();
+            state.index = jobs.map((job) => ({
+              job,
+              name: job.name.toLowerCase(),
+              description: (job.description || '').toLowerCase(),
+              labels: Object.entries(job.labels || {}).map(([k, v]) => k + '=' + v),
+            }));
+          }
+
+          // The latest occurrences as a strip, oldest on the left; empty cells pad a short history.
+          function strip(job) {
+            const recent = (job.recent || []).slice(0, RECENT).reverse();
+            const box = el('span', null, 'strip');
+            box.setAttribute('role', 'img');
+            box.setAttribute('aria-label', recent.length
+              ? 'Latest ' + recent.length + ' occurrences, oldest first: ' + recent.map((o) => o.state).join(', ')
+              : 'No occurrence yet');
+            for (let i = recent.length; i < RECENT; i++) box.append(el('span'));
+            for (const o of recent) {
+              const cell = el('span', null, 'c-' + (VERDICTS.includes(o.state) ? o.state : 'NEW'));
+              cell.title = time(o.scheduled_at) + ' — ' + o.state;
+              box.append(cell);
+            }
+            return box;
+          }
+
+          function row(job) {
+            const tr = el('tr');
+            tr.tabIndex = 0;
+            tr.dataset.job = job.name;
+            if (job.name === state.selected) tr.className = 'selected';
+            const labels = Object.entries(job.labels || {}).map(([k, v]) => k + '=' + v).join(' ');
+            const name = cell('Job', el('span', job.name, 'name'));
+            if (job.description) name.append(el('span', job.description, 'sub'));
+            if (labels) name.append(el('span', labels, 'sub'));
+            const latest = job.latest && job.latest.message ? el('span', job.latest.message, 'sub') : '';
+            const advice = ADVICE[job.status] ? el('span', ADVICE[job.status], 'sub advice') : '';
+            const version = job.current_version;
+            tr.append(
+              name,
+              cell('Status', badge(job.status), latest, advice),
+              cell('Recent', strip(job)),
+              cell('Last success', el('span', time(job.last_success_at)), el('span', age(job.last_success_at), 'sub')),
+              cell('Current version', version ? el('span', version.id) : '—',
+                   version ? el('span', version.files + (version.files === 1 ? ' file, ' : ' files, ') + bytes(version.bytes), 'sub') : '',
+                   job.corrupted_versions ? el('span', job.corrupted_versions + ' kept version' + (job.corrupted_versions === 1 ? '' : 's') +
+                     ' CORRUPTED. ' + ADVICE.CORRUPTED, 'corrupted') : ''),
+              cell('Next window', job.next ? el('span', time(job.next.scheduled_at)) : '—',
+                   job.next ? el('span', 'until ' + time(job.next.window_end), 'sub') : ''));
+            return tr;
+          }
+
+          // The filters over the prepared index; only the first rows that match are built and
+          // shown, more as the reader scrolls (or presses "Show more"), so that 10,000 jobs
+          // never freeze the page. Rows once built are kept until the next document.
+          function render(keepShown) {
             const status = $('status-filter').value;
             const label = $('label-filter').value;
-            const rows = [];
-            for (const job of state.jobs) {
-              if (status && job.status !== status) continue;
-              if (label && !Object.entries(job.labels || {}).some(([k, v]) => k + '=' + v === label)) continue;
-              const tr = el('tr');
-              tr.tabIndex = 0;
-              tr.dataset.job = job.name;
-              if (job.name === state.selected) tr.className = 'selected';
-              const labels = Object.entries(job.labels || {}).map(([k, v]) => k + '=' + v).join(' ');
-              const name = cell('Job', el('span', job.name, 'name'));
-              if (job.description) name.append(el('span', job.description, 'sub'));
-              if (labels) name.append(el('span', labels, 'sub'));
-              const latest = job.latest && job.latest.message ? el('span', job.latest.message, 'sub') : '';
-              const version = job.current_version;
-              tr.append(
-                name,
-                cell('Status', badge(job.status), latest),
-                cell('Last success', el('span', time(job.last_success_at)), el('span', age(job.last_success_at), 'sub')),
-                cell('Current version', version ? el('span', version.id) : '—',
-                     version ? el('span', version.files + (version.files === 1 ? ' file, ' : ' files, ') + bytes(version.bytes), 'sub') : ''),
-                cell('Next window', job.next ? el('span', time(job.next.scheduled_at)) : '—',
-                     job.next ? el('span', 'until ' + time(job.next.window_end), 'sub') : ''));
-              rows.push(tr);
-            }
-            $('job-rows').replaceChildren(...rows);
-            $('empty').hidden = rows.length > 0 || state.jobs.length === 0;
-            const counts = {};
-            for (const job of state.jobs) counts[job.status] = (counts[job.status] || 0) + 1;
-            const parts = STATUSES.filter((s) => counts[s]).map((s) => counts[s] + ' ' + s);
-            $('summary').textContent = state.jobs.length + ' jobs' + (parts.length ? ': ' + parts.join(', ') : '');
+            const text = $('search').value.trim().toLowerCase();
+            state.matches = state.index.filter((entry) =>
+              (!status || entry.job.status === status) &&
+              (!label || entry.labels.includes(label)) &&
+              (!text || entry.name.includes(text) || entry.description.includes(text)));
+            const wanted = keepShown ? Math.max(PAGE, state.shown) : PAGE;
+            state.shown = 0;
+            $('job-rows').replaceChildren();
+            showMore(wanted);
+            $('empty').hidden = state.matches.length > 0 || state.jobs.length === 0;
+            counts(status);
             $('updated').textContent = state.generatedAt ? 'Updated ' + time(state.generatedAt) : '';
+          }
+
+          function showMore(count) {
+            const next = state.matches.slice(state.shown, state.shown + (count || PAGE));
+            const fragment = document.createDocumentFragment();
+            for (const entry of next) {
+              let tr = state.rows.get(entry.job.name);
+              if (!tr) {
+                tr = row(entry.job);
+                state.rows.set(entry.job.name, tr);
+              }
+              tr.className = entry.job.name === state.selected ? 'selected' : '';
+              fragment.append(tr);
+            }
+            $('job-rows').append(fragment);
+            state.shown += next.length;
+            const more = $('more');
+            more.hidden = state.shown >= state.matches.length;
+            more.textContent = 'Show more (' + (state.matches.length - state.shown) + ' left)';
+            $('shown').textContent = state.jobs.length
+              ? (state.matches.length === state.jobs.length ? '' : state.matches.length + ' of ' + state.jobs.length + ' jobs match')
+              : '';
+          }
+
+          // Jobs per status, as buttons that show only that status (pressed again: all).
+          function counts(active) {
+            const tally = {};
+            for (const job of state.jobs) tally[job.status] = (tally[job.status] || 0) + 1;
+            const parts = STATUSES.filter((s) => tally[s]).map((s) => tally[s] + ' ' + s);
+            $('summary').textContent = state.jobs.length + ' jobs' + (parts.length ? ': ' + parts.join(', ') : '');
+            const items = STATUSES.filter((s) => tally[s] || s === active).map((s) => {
+              const button = el('button', null, 'count');
+              button.type = 'button';
+              button.dataset.status = s;
+              button.setAttribute('aria-pressed', String(s === active));
+              button.title = s === active ? 'Show every status' : 'Show only ' + s;
+              button.append(badge(s), el('span', tally[s] || 0, 'n'));
+              const item = el('li');
+              item.append(button);
+              return item;
+            });
+            $('counts').replaceChildren(...items);
           }
 
           async function refresh() {
             try {
-              const document_ = await api('/api/jobs');
-              state.jobs = document_.jobs || [];
-              state.generatedAt = document_.generated_at;
+              const answer = await api('/api/jobs', state.etag);
               state.loadedAt = Date.now();
               state.failure = null;
-              fillLabelFilter();
-              render();
+              if (!answer.notModified) {
+                const document_ = answer.body || {};
+                state.etag = answer.etag;
+                state.generatedAt = document_.generated_at;
+                prepare(document_.jobs || []);
+                fillLabelFilter();
+                render(true);
+              }
               if (state.selected) await openJob(state.selected, false);
             } catch (error) {
               state.failure = error.message || String(error);
@@ -177,11 +275,11 @@ enum DashboardScript {
             $('detail-title').textContent = name;
             const error = $('detail-error');
             try {
-              const job = await api('/api/jobs/' + encodeURIComponent(name) + '?limit=20');
+              const job = (await api('/api/jobs/' + encodeURIComponent(name) + '?limit=20')).body;
               error.hidden = true;
               $('detail-title').replaceChildren(el('span', job.name + ' '), badge(job.status));
               showHistory(job.name);
-              $('detail-description').textContent = job.description || '';
+              $('detail-description').textContent = [job.description, ADVICE[job.status]].filter(Boolean).join(' — ');
               $('occurrence-rows').replaceChildren(...(job.occurrences || []).map((o) => {
                 const tr = el('tr');
                 tr.append(
@@ -208,7 +306,7 @@ enum DashboardScript {
             const url = new URL(window.location.href);
             url.searchParams.delete('job');
             history.replaceState(null, '', url);
-            render();
+            for (const tr of $('job-rows').children) tr.className = '';
           }
 
           function start() {
@@ -218,8 +316,32 @@ enum DashboardScript {
               option.value = s;
               statusFilter.append(option);
             }
-            statusFilter.addEventListener('change', render);
-            $('label-filter').addEventListener('change', render);
+            statusFilter.addEventListener('change', () => render(false));
+            $('label-filter').addEventListener('change', () => render(false));
+            let typing = null;
+            $('search').addEventListener('input', () => {
+              clearTimeout(typing);
+              typing = setTimeout(() => render(false), SEARCH_DELAY_MS);
+            });
+            $('counts').addEventListener('click', (event) => {
+              const button = event.target.closest('button[data-status]');
+              if (!button) return;
+              statusFilter.value = statusFilter.value === button.dataset.status ? '' : button.dataset.status;
+              render(false);
+            });
+            const more = $('more');
+            more.addEventListener('click', () => showMore(PAGE));
+            // Near the end of the rows shown, show the next ones.
+            if ('IntersectionObserver' in window) {
+              const watch = new IntersectionObserver((seen) => {
+                if (!seen.some((e) => e.isIntersecting) || more.hidden) return;
+                showMore(PAGE);
+                // Observed anew, it reports again if the button is still in reach (short rows).
+                watch.unobserve(more);
+                watch.observe(more);
+              }, { rootMargin: '600px' });
+              watch.observe(more);
+            }
             $('detail-close').addEventListener('click', closeJob);
             const rows = $('job-rows');
             rows.addEventListener('click', (event) => {
@@ -247,4 +369,15 @@ enum DashboardScript {
           start();
         })();
         """#
+
+    /// What to do about each problem status (and CORRUPTED), keyed by name, as a JSON object:
+    /// the sentences come from the vocabulary, so a new problem brings its own.
+    static let adviceJSON: String = {
+        var advice: [String: String] = [:]
+        for status in JobStatus.allCases { if let problem = status.problem { advice[status.rawValue] = problem.advice } }
+        advice[Problem.corrupted.rawValue] = Problem.corrupted.advice
+        let data = (try? JSONSerialization.data(withJSONObject: advice, options: [.sortedKeys])) ?? Data("{}".utf8)
+        // Inside a <script>: "</" must not close it.
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+    }()
 }

@@ -25,6 +25,8 @@ public final class MonitorMetrics: Sendable {
     private struct JobSeries {
         var status: [JobStatus: Gauge]
         var lastSuccess: Gauge?
+        /// Kept versions the scrub found changed on disk (SPEC §15).
+        var corrupted: Gauge
     }
 
     public init() {
@@ -61,11 +63,15 @@ public final class MonitorMetrics: Sendable {
             for (name, old) in series where !current.contains(name) {
                 old.status.values.forEach(registry.unregisterGauge)
                 old.lastSuccess.map(registry.unregisterGauge)
+                registry.unregisterGauge(old.corrupted)
                 series[name] = nil
             }
             for view in views {
-                var entry = series[view.name] ?? JobSeries(status: makeStatusGauges(job: view.name), lastSuccess: nil)
+                var entry =
+                    series[view.name]
+                    ?? JobSeries(status: makeStatusGauges(job: view.name), lastSuccess: nil, corrupted: makeCorruptedGauge(job: view.name))
                 for (status, gauge) in entry.status { gauge.set(to: status == view.status ? 1.0 : 0.0) }
+                entry.corrupted.set(to: Double(view.corruptedVersions))
                 if let at = view.lastSuccessAt {
                     let gauge =
                         entry.lastSuccess
@@ -81,6 +87,14 @@ public final class MonitorMetrics: Sendable {
             }
         }
         return registry.emitToBuffer()
+    }
+
+    private func makeCorruptedGauge(job: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "monitor", metricName: "corrupted_versions", unitName: "",
+                helpText: "Kept versions of the job that the scrub found changed, missing or unreadable on disk."),
+            labels: [("job", job)])
     }
 
     private func makeStatusGauges(job: String) -> [JobStatus: Gauge] {

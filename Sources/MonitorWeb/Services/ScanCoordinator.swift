@@ -9,6 +9,7 @@ import MonitorStore
 /// arrive while one waits share its result.
 public final class ScanCoordinator: Sendable {
     private let queue: ScanQueue<Result<ScanSummary, StoreError>>
+    private let scrubPass: ScrubPass
 
     init(
         store: StateStore, stateFile: StateFileWatch, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
@@ -18,6 +19,13 @@ public final class ScanCoordinator: Sendable {
             store: store, scanner: MonitorRuntime.Scanner(store: store, logger: logger), stateFile: stateFile,
             settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger)
         self.queue = ScanQueue(work: { await pass.run() })
+        self.scrubPass = ScrubPass(store: store, settings: settings, clock: clock, logger: logger)
+    }
+
+    /// Re-reads the kept versions that are due, within `settings.scrub.budget` (SPEC §15); the
+    /// scheduled scan service runs it after each scan. Nil when the scrub is off.
+    public func scrub(stop: ScrubStop) async -> ScrubSummary? {
+        await scrubPass.run(stop: stop)
     }
 
     /// Scans every active job — now, or right after the scan already running — and answers the

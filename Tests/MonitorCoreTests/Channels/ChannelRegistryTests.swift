@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func kindsAreListedOnceInTheRegistry() {
-        #expect(AlertRoute.Channel.kinds == ["email", "webhook"], "messages and the state list them in this order")
+        #expect(AlertRoute.Channel.kinds == ["email", "webhook", "url"], "messages and the state list them in this order")
         #expect(Set(AlertRoute.Channel.kinds).count == AlertRoute.Channel.kinds.count)
     }
 
@@ -82,7 +82,7 @@ import Testing
             _ = try JSONDecoder().decode(AlertRoute.Channel.self, from: Data(#"{"ntfy":{"topic":"backups"}}"#.utf8))
             Issue.record("decoded an unknown channel")
         } catch DecodingError.dataCorrupted(let context) {
-            #expect(context.debugDescription == #"a channel has exactly one key of "email", "webhook"; found "ntfy""#)
+            #expect(context.debugDescription == #"a channel has exactly one key of "email", "webhook", "url"; found "ntfy""#)
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -96,7 +96,7 @@ import Testing
         #expect(chat.on == [.failed, .missing])
         let pager = try #require(configuration.route(named: "pager"))
         #expect(pager.channel == .webhook(WebhookChannel(target: .url("https://pager.example.com/v1/events?source=monitor"), format: .generic)))
-        #expect(pager.on == Verdict.problems, "a route without on: receives every problem")
+        #expect(pager.on == Problem.allCases, "a route without on: receives every problem")
         #expect(pager.sendResolved)
     }
 

@@ -153,6 +153,25 @@ import Testing
         #expect(!none.body.contains("<circle") && none.body.contains("No version promoted in the period"))
     }
 
+    @Test func theSizeChartMarksSuspiciousRunsAndTheMedianBandOfTheGoodOnes() {
+        let start = Self.time("2026-11-01T00:00:00Z")
+        let end = Self.time("2026-11-11T00:00:00Z")
+        let sizes = (0..<10).map { day in
+            VersionSize(
+                versionID: "v\(day)", finishedAt: start.addingTimeInterval(Double(day) * 86_400), bytes: day == 9 ? 100 : 1_000, files: 1,
+                deleted: false, suspicious: day == 9)
+        }
+        let chart = ReportCharts.sizeChart(sizes, from: start, to: end)
+        #expect(chart.body.components(separatedBy: "<circle").count - 1 == 9)
+        #expect(chart.body.components(separatedBy: "<path class=\"suspicious\"").count - 1 == 1, "the SUSPICIOUS run is a diamond")
+        #expect(chart.body.contains("fill=\"#9a6700\""), "in the SUSPICIOUS colour")
+        #expect(chart.body.contains(", SUSPICIOUS</title>"))
+        // The median of the good runs is 1000 B: the band spans 800 B to 1000 B (capped at the largest).
+        #expect(chart.body.contains("<rect class=\"median-band\" x=\"72\" y=\"10.0\" width=\"516.0\" height=\"21.6\""), "\(chart.body)")
+        #expect(chart.body.contains("Median of the good versions, 1000 B, ±20 %"))
+        #expect(chart.label.contains(", 1 SUSPICIOUS,"))
+    }
+
     @Test func theVerdictSummaryHasABarPerNonZeroVerdictAndEveryCountInWords() {
         let chart = ReportCharts.verdictSummary([.success: 30, .failed: 3, .missing: 0])
         #expect(chart.body.components(separatedBy: "<rect").count - 1 == 2)

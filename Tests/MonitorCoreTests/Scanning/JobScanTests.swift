@@ -180,4 +180,82 @@ import Testing
         #expect(VerdictRules.jobStatus(latestDecided: nil, hasOpenWindow: false) == .new)
         #expect(VerdictRules.jobStatus(latestDecided: .pending, hasOpenWindow: false) == .new)
     }
+
+    // MARK: - SPEC §15: SUSPICIOUS and STALE through the decision
+
+    static func success(finishedAt: String, bytes: Int64, files: Int = 3, duration: TimeInterval? = nil) -> StatusOutcome {
+        let finished = at(finishedAt)
+        let record = StatusFileRecord(
+            sha256: "hash-\(finishedAt)", scheduledAt: nil, status: .success, finishedAt: finished, receivedAt: finished, verdict: .success,
+            message: "dump done")
+        return .evidence(
+            StatusEvidence(
+                evidence: Evidence(
+                    finishedAt: finished, verdict: .success, message: "dump done", versionID: "v-\(finishedAt)",
+                    figures: RunFigures(bytes: bytes, files: files, duration: duration)),
+                record: record, instant: finished))
+    }
+
+    static let fifteenNights = (0..<15).map { RunFigures(bytes: Int64(15_000_000 + $0 * 10_000), files: 3, duration: 2_400) }
+
+    @Test func aSuccessFarBelowItsHistoryIsSuspiciousAndAlerted() throws {
+        let ledger = JobLedger(lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
+        let result = try #require(Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 1_200_000), now: "2026-11-21T03:00:00Z"))
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUSPICIOUS"])
+        let row = try #require(result.update.occurrences.first)
+        #expect(row.message?.hasPrefix("total size 1.1 MiB is 92 % below the median 14.4 MiB of the last 15 runs") == true, "\(row.message ?? "")")
+        #expect(row.message?.hasSuffix("(the producer said: dump done)") == true)
+        #expect(row.versionID == "v-2026-11-21T02:17:45Z", "a SUSPICIOUS run is promoted like a SUCCESS")
+        #expect(result.update.statusFiles.first?.verdict == .suspicious)
+        #expect(result.update.notifications.map(\.alert.event) == [.suspicious])
+        #expect(row.figures?.bytes == 1_200_000, "the figures are recorded")
+    }
+
+    @Test func aNormalNightStaysSuccess() throws {
+        let ledger = JobLedger(lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
+        let result = try #require(Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 15_050_000), now: "2026-11-21T03:00:00Z"))
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUCCESS"])
+        #expect(result.update.notifications.isEmpty)
+    }
+
+    @Test func anEmptyDumpIsSuspiciousFromTheFirstRun() throws {
+        let result = try #require(Self.decide(Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 0, files: 1), now: "2026-11-21T03:00:00Z"))
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUSPICIOUS"])
+        #expect(result.update.occurrences.first?.message?.hasPrefix("the files total 0 bytes") == true)
+    }
+
+    static func staleJob(maxAge: Int64) -> (ActiveJob, AlertPolicy) {
+        var active = Self.active
+        active.job.maxAge = TimeSpan(seconds: maxAge)
+        return (active, AlertPolicy(job: active.job, routes: [Self.route], publicURL: nil))
+    }
+
+    @Test func aJobWithoutAFreshVersionTurnsStaleOnceThenResolves() throws {
+        let (active, policy) = Self.staleJob(maxAge: 26 * 3_600)
+        let lastGood = OccurrenceRecord(
+            occurrence: Self.occurrence("2026-11-21T02:00:00Z"), state: .success, finishedAt: at("2026-11-21T02:17:45Z"))
+        // The next night's status file says FAILED: the job shows FAILED, and it is also stale by 04:17:45 the day after.
+        let ledger = JobLedger(
+            lastKnown: at("2026-11-23T02:00:00Z"), pending: [], statusKnown: true, latestDecided: lastGood, lastProblemAlert: [:],
+            lastGood: at("2026-11-21T02:17:45Z"))
+        func decide(_ ledger: JobLedger, _ outcome: StatusOutcome = .nothing, now: String) throws -> JobScanResult {
+            let input = JobScanInput(job: active, ledger: ledger, outcome: outcome, attributedRow: nil, destinationPresent: true, policy: policy, now: at(now))
+            guard case .decided(let result) = JobScan.decide(input) else { throw CancellationError() }
+            return result
+        }
+        let early = try decide(ledger, now: "2026-11-22T04:00:00Z")
+        #expect(early.update.notifications.isEmpty, "not yet older than max_age")
+        let stale = try decide(ledger, now: "2026-11-22T04:30:00Z")
+        #expect(stale.update.notifications.map(\.alert.event) == [.stale])
+        #expect(stale.update.notifications.first?.dedupKey == "db/ops/STALE/2026-11-22T04:17:45Z")
+        #expect(stale.update.notifications.first?.alert.message?.contains("max_age 1d2h") == true)
+        var told = ledger
+        told.staleAlertedAt = at("2026-11-22T04:30:00Z")
+        #expect(try decide(told, now: "2026-11-22T05:00:00Z").update.notifications.isEmpty, "one event per stale period")
+        // A fresh SUCCESS lands: RESOLVED.
+        told.statusKnown = false
+        let fresh = try decide(told, Self.success(finishedAt: "2026-11-23T02:20:00Z", bytes: 15_000_000), now: "2026-11-23T02:30:00Z")
+        #expect(fresh.update.notifications.map(\.alert.event) == [.resolved])
+        #expect(fresh.stale == .ended)
+    }
 }

@@ -78,6 +78,17 @@ public enum ReportCharts {
                 "<text x=\"\(plotLeft + Int(plotWidth / 2))\" y=\"\(plotTop + Int(plotHeight / 2))\" text-anchor=\"middle\">"
                 + "No version promoted in the period</text>\n"
         } else {
+            // The band a good run is expected in: the median of the period's good versions, ±20 % (SPEC §15's floor).
+            let good = sizes.filter { !$0.suspicious }.map { Double($0.bytes) }
+            if good.count >= 2 {
+                let median = Suspicion.median(good)
+                let high = y(Int64(min(median * (1 + Suspicion.minimumChange), Double(largest))))
+                let low = y(Int64(median * (1 - Suspicion.minimumChange)))
+                body +=
+                    "<rect class=\"median-band\" x=\"\(plotLeft)\" y=\"\(d(high))\" width=\"\(d(plotWidth))\" height=\"\(d(max(low - high, 1)))\""
+                    + " fill=\"#0969da\" fill-opacity=\"0.08\"><title>Median of the good versions, \(ReportFormat.bytes(Int64(median))),"
+                    + " ±\(Int(Suspicion.minimumChange * 100)) %</title></rect>\n"
+            }
             if sizes.count > 1 {
                 let points = sizes.map { "\(d(x($0.finishedAt))),\(d(y($0.bytes)))" }.joined(separator: " ")
                 body += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\"/>\n"
@@ -86,19 +97,36 @@ public enum ReportCharts {
                 var tooltip =
                     "\(size.versionID): \(ReportFormat.bytes(size.bytes)), \(size.files) file\(size.files == 1 ? "" : "s"), "
                     + "finished \(ReportFormat.time(size.finishedAt))"
+                if size.suspicious { tooltip += ", SUSPICIOUS" }
                 if size.deleted { tooltip += " (since deleted by retention)" }
-                let fill = size.deleted ? "#ffffff" : "#0969da"
+                if let reason = size.corrupted { tooltip += " — CORRUPTED: " + ReportFormat.shortened(reason) }
+                let colour = size.suspicious ? SVGChart.colour(Verdict.suspicious) : "#0969da"
+                let fill = size.deleted ? "#ffffff" : colour
+                let (cx, cy) = (x(size.finishedAt), y(size.bytes))
+                // A SUSPICIOUS run is a diamond, so that colour is not the only cue.
                 body +=
-                    "<circle cx=\"\(d(x(size.finishedAt)))\" cy=\"\(d(y(size.bytes)))\" r=\"3.5\" fill=\"\(fill)\" stroke=\"#0969da\""
-                    + " stroke-width=\"1.5\"><title>\(HTMLText.escape(tooltip))</title></circle>\n"
+                    (size.suspicious
+                        ? "<path class=\"suspicious\" d=\"M\(d(cx)) \(d(cy - 5))L\(d(cx + 5)) \(d(cy))L\(d(cx)) \(d(cy + 5))L\(d(cx - 5)) \(d(cy))Z\""
+                        : "<circle cx=\"\(d(cx))\" cy=\"\(d(cy))\" r=\"3.5\"")
+                    + " fill=\"\(fill)\" stroke=\"\(colour)\" stroke-width=\"1.5\"><title>\(HTMLText.escape(tooltip))</title>"
+                    + (size.suspicious ? "</path>\n" : "</circle>\n")
+                if size.corrupted != nil {
+                    // A red cross over the point: a version found changed on disk, readable without colour too.
+                    body +=
+                        "<path class=\"corrupted\" d=\"M\(d(cx - 5)) \(d(cy - 5))L\(d(cx + 5)) \(d(cy + 5))M\(d(cx - 5)) \(d(cy + 5))L\(d(cx + 5)) \(d(cy - 5))\""
+                        + " stroke=\"#cf222e\" stroke-width=\"2\"><title>\(HTMLText.escape(tooltip))</title></path>\n"
+                }
             }
         }
         let deleted = sizes.filter(\.deleted).count
+        let corrupted = sizes.filter { $0.corrupted != nil }.count
         let label =
             sizes.isEmpty
             ? "Backup size: no version promoted in the period"
             : "Backup size: \(sizes.count) version\(sizes.count == 1 ? "" : "s") in the period"
                 + (deleted > 0 ? " (\(deleted) since deleted by retention)" : "")
+                + (corrupted > 0 ? ", \(corrupted) CORRUPTED on disk" : "")
+                + (sizes.contains(where: \.suspicious) ? ", \(sizes.filter(\.suspicious).count) SUSPICIOUS" : "")
                 + ", from \(ReportFormat.bytes(sizes.map(\.bytes).min()!)) to \(ReportFormat.bytes(largest)),"
                 + " latest \(ReportFormat.bytes(sizes.last!.bytes))"
         return SVGChart(width: sizeWidth, height: sizeHeight, label: label, body: body)

@@ -81,7 +81,7 @@ public struct ReportJob: Sendable, Hashable {
         self.sizes = sizes
     }
 
-    public var needsAttention: Bool { view.status.isProblem }
+    public var needsAttention: Bool { view.status.isProblem || view.corruptedVersions > 0 }
 }
 
 /// One promoted version on the size chart.
@@ -93,12 +93,18 @@ public struct VersionSize: Sendable, Hashable {
     public var files: Int
     /// Retention deleted it from disk; the ledger remembers its size.
     public var deleted: Bool
+    /// What the scrub found changed on disk, when it found something (SPEC §15).
+    public var corrupted: String?
+    /// Its run was SUSPICIOUS (SPEC §15).
+    public var suspicious: Bool
 
-    public init(versionID: String, finishedAt: Date, bytes: Int64, files: Int, deleted: Bool) {
+    public init(versionID: String, finishedAt: Date, bytes: Int64, files: Int, deleted: Bool, corrupted: String? = nil, suspicious: Bool = false) {
+        self.suspicious = suspicious
         self.versionID = versionID
         self.finishedAt = finishedAt
         self.bytes = bytes
         self.files = files
         self.deleted = deleted
+        self.corrupted = corrupted
     }
 }

@@ -113,9 +113,15 @@ public enum ReportRenderer {
         if let version = view.currentVersion {
             out +=
                 "<dt>Current version</dt><dd>\(ReportFormat.bytes(version.bytes)), \(version.files) file\(version.files == 1 ? "" : "s")"
-                + " — <code>\(e(version.id))</code></dd>\n"
+                + " — <code>\(e(version.id))</code>\(version.corrupted ? " <strong class=\"corrupted\">CORRUPTED</strong>" : "")</dd>\n"
         } else {
             out += "<dt>Current version</dt><dd>none</dd>\n"
+        }
+        if view.corruptedVersions > 0 {
+            let count = view.corruptedVersions
+            out +=
+                "<dt>Kept versions</dt><dd><strong class=\"corrupted\">\(count) CORRUPTED</strong>"
+                + " — \(e(Problem.corrupted.advice))</dd>\n"
         }
         out +=
             "<dt>Expected</dt><dd><code>\(e(view.schedule))</code> (\(e(view.timezone))), within \(e(view.window)),"

@@ -1,6 +1,10 @@
 /// The report's CSS, inlined in its `<style>`: light, printable (no fixed heights, no page
 /// break inside a job), and readable without colour (every status is also a word).
 enum ReportStyle {
+    /// One background per status, from the vocabulary: a new status is coloured without an edit here.
+    static let statusRules = JobStatus.allCases.map { ".s-\($0.rawValue) { background: \(SVGChart.colour($0)); }" }
+        .joined(separator: "\n")
+
     static let css = """
         :root { --ok: #1a7f37; --bad: #cf222e; --hash: #8250df; --miss: #bc4c00; --wait: #57606a; --fg: #1f2328; --line: #d0d7de; --bg: #f6f8fa; }
         * { box-sizing: border-box; }
@@ -19,12 +23,9 @@ enum ReportStyle {
         table.counts caption { text-align: left; color: var(--wait); }
         .job { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
         .job.attention { border-left: 6px solid var(--bad); }
+        .corrupted { color: var(--bad); }
         .status { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 700; letter-spacing: .02em; color: #fff; white-space: nowrap; vertical-align: 2px; }
-        .s-SUCCESS { background: var(--ok); }
-        .s-FAILED { background: var(--bad); }
-        .s-HASH_MISMATCH { background: var(--hash); }
-        .s-MISSING { background: var(--miss); }
-        .s-PENDING, .s-NEW { background: var(--wait); }
+        \(statusRules)
         .labels { margin: 4px 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px; }
         .labels li { border: 1px solid var(--line); border-radius: 4px; padding: 0 6px; font-size: 12px; overflow-wrap: anywhere; }
         figure { margin: 8px 0; }

@@ -33,7 +33,18 @@ public struct SVGChart: Sendable, Hashable {
         case .failed: "#cf222e"
         case .hashMismatch: "#8250df"
         case .missing: "#bc4c00"
+        case .suspicious: "#9a6700"
         case .pending: "#8c959f"
+        }
+    }
+
+    /// A badge colour per job status, dark enough for white text: the verdict's colour, with
+    /// the waiting states in grey.
+    static func colour(_ status: JobStatus) -> String {
+        switch status {
+        case .verdict(.pending), .new: "#57606a"
+        case .verdict(let verdict): colour(verdict)
+        case .stale: "#7d4e00"
         }
     }
 }
