@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["check", "apply", "scan", "promotion", "api", "memory", "dashboard", "scrub"]
+SCENARIOS = ["check", "apply", "scan", "anomaly", "promotion", "api", "memory", "dashboard", "scrub"]
 MiB = 1 << 20
 
 # Sizes: (check jobs, plan+apply jobs, scan jobs, promotion MiB, promotion files, api jobs, memory jobs,
@@ -351,6 +351,27 @@ class Bench:
                   f"`find` {baseline.text()}", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
         row.notes.append(f"find lists {listed:,} STATUS.json (staging and promoted versions)")
         self.add(row)
+
+    # -- anomaly detection ---------------------------------------------------------------------
+    def anomaly(self) -> None:
+        """The steady-state scan with anomaly detection on (the default) against the same scan of
+        the same tree with `anomaly: false` on every job, alternating blocks (issue 16: ≤ 1.2×)."""
+        n = self.args.scan_jobs
+        folder, state = self.scan_tree(n)
+        on_config = folder / "monitor.yaml"
+        off_config = folder / "monitor-anomaly-off.yaml"
+        off_config.write_text(on_config.read_text().replace("\n    window:", "\n    anomaly: false\n    window:"))
+        scan_cmd = self.m("scan", "--state", str(state))
+        on, off = Samples(), Samples()
+        for _ in range(max(1, self.args.repeat // 2)):
+            for config, samples in ((off_config, off), (on_config, on)):
+                run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+                measured(scan_cmd, env=self.env)  # warm
+                for _ in range(2):
+                    samples.add(measured(scan_cmd, env=self.env))
+        ratio = on.median / off.median
+        self.add(Row(f"steady-state `scan`, {n:,} jobs, anomaly detection on", on.text(), f"{on.max_rss_mib:.0f} MiB",
+                     f"same scan, `anomaly: false` {off.text()}", f"{ratio:.2f}×", "≤ 1.2×", ratio <= 1.2))
 
     # -- promotion -----------------------------------------------------------------------------
     def promotion(self) -> None:
@@ -915,7 +936,7 @@ def main() -> int:
         bench = Bench(args, monitor, work)
         try:
             bench.log(f"{monitor} on data in {work}; load average {load_before}")
-            steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "promotion": bench.promotion,
+            steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "anomaly": bench.anomaly, "promotion": bench.promotion,
                      "api": bench.api, "memory": bench.memory_scenario, "dashboard": bench.dashboard,
                      "scrub": bench.scrub}
             for name in SCENARIOS:

@@ -77,21 +77,9 @@ import Testing
         }
     }
 
-    static func mailRoute(_ server: MailServer) -> String {
-        """
-            email:
-              to: [ops@example.com]
-              from: monitor@example.com
-              smtp_url: smtp://127.0.0.1:\(server.port)
-              ca_file: \(server.certificate.path)
-              username: monitor
-              password_env: SMTP_PASSWORD
-        """
-    }
-
     @Test func verifyExitsZeroOnAnIntactTreeAndOneWithTheChangedFileNamedAndOneMail() throws {
         let server = try MailServer()
-        let box = try Sandbox(route: Self.mailRoute(server), env: ["SMTP_PASSWORD": "s3cret"])
+        let box = try Sandbox(route: server.route, env: MailServer.environment)
         let id = try box.promote(finishedAt: "2026-11-21T01:10:00Z", now: "2026-11-21T01:15:00Z")
 
         let intact = try box.monitor(["verify"])

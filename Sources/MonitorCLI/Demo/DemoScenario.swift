@@ -70,7 +70,8 @@ struct DemoScenario: Sendable {
             Producer(
                 job: "postgres-prod", files: [.init(path: "prod.sql.gz", size: 48_000), .init(path: "globals/roles.sql", size: 1_800)],
                 duration: 17 * 60, outcome: { index, count in index == count - 8 ? .late : .success },
-                story: "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late; the oldest kept version changed on disk: CORRUPTED"),
+                story:
+                    "nightly pg_dump; keep_versions: 3 keeps 3 versions; one night arrived late; the oldest kept version changed on disk: CORRUPTED"),
             Producer(
                 job: "web-assets", files: [.init(path: "assets.tar", size: 24_000), .init(path: "manifest.json", size: 900)],
                 duration: 9 * 60, outcome: { index, count in index == count - 1 ? .hashMismatch : .success },

@@ -52,8 +52,10 @@ public enum Problem: Sendable, Hashable, CaseIterable, RawRepresentable, Codable
         switch self {
         case .verdict(.failed): "Read the producer's message and its logs, fix the cause, and run the backup again."
         case .verdict(.missing): "Check that the producer ran and that the destination is mounted and writable."
-        case .verdict(.hashMismatch): "The files changed after the producer hashed them: look for a copy still being written or a faulty disk, then run the backup again."
-        case .verdict(.suspicious): "The backup looks unlike its own history: open the newest version and check that it holds what it should before trusting it."
+        case .verdict(.hashMismatch):
+            "The files changed after the producer hashed them: look for a copy still being written or a faulty disk, then run the backup again."
+        case .verdict(.suspicious):
+            "The backup looks unlike its own history: open the newest version and check that it holds what it should before trusting it."
         case .verdict: "Look at the job's latest runs."
         case .stale: "No new backup is arriving: check that the producer still runs on schedule and still reports."
         case .corrupted: "A stored copy has changed on disk: check the disk, and make a fresh backup before relying on the older versions."

@@ -168,7 +168,9 @@ extension ConfigDecoder {
         order(expect.minFiles, expect.maxFiles, "min_files", "max_files")
         order(expect.minDuration, expect.maxDuration, "min_duration", "max_duration")
         if valid, expect.isEmpty {
-            reader.warning("\(what) sets no bound; remove it or add min_bytes, max_bytes, min_files, max_files, min_duration or max_duration", at: document.location(of: node))
+            reader.warning(
+                "\(what) sets no bound; remove it or add min_bytes, max_bytes, min_files, max_files, min_duration or max_duration",
+                at: document.location(of: node))
         }
         return valid ? expect : nil
     }

@@ -67,13 +67,15 @@ public struct AlertPolicy: Sendable {
             }
             if route.sendResolved, let after = statusAfter, after.state == .success {
                 // Back to SUCCESS after a problem this route heard: a verdict, or a stale period it was told of.
-                let endedVerdict = statusBefore.map {
-                    route.on.contains(.verdict($0.state)) && (after.occurrence.scheduledAt > $0.occurrence.scheduledAt || $0.state != .success)
-                } ?? false
+                let endedVerdict =
+                    statusBefore.map {
+                        route.on.contains(.verdict($0.state)) && (after.occurrence.scheduledAt > $0.occurrence.scheduledAt || $0.state != .success)
+                    } ?? false
                 let endedStale = stale == .ended && route.on.contains(.stale)
                 if endedVerdict || endedStale {
                     let message =
-                        endedVerdict ? after.message ?? "back to SUCCESS after \(statusBefore?.state.rawValue ?? "a problem")" : "a fresh backup landed"
+                        endedVerdict
+                        ? after.message ?? "back to SUCCESS after \(statusBefore?.state.rawValue ?? "a problem")" : "a fresh backup landed"
                     var resolved = item(
                         route, now: now, key: "RESOLVED/\(Timestamp.string(after.occurrence.scheduledAt))", event: .resolved, records: [after],
                         message: message)
@@ -81,9 +83,12 @@ public struct AlertPolicy: Sendable {
                     items.append(resolved)
                 }
             }
-            let stillBad: Problem? = stale.isStale && route.on.contains(.stale) ? .stale : statusAfter.flatMap { after in
-                after.state.isProblem && route.on.contains(.verdict(after.state)) ? .verdict(after.state) : nil
-            }
+            let stillBad: Problem? =
+                stale.isStale && route.on.contains(.stale)
+                ? .stale
+                : statusAfter.flatMap { after in
+                    after.state.isProblem && route.on.contains(.verdict(after.state)) ? .verdict(after.state) : nil
+                }
             if let interval = route.repeatInterval, !toldNow, let stillBad, let after = statusAfter ?? statusBefore {
                 let last = lastProblemAlert[route.name]
                 if last.map({ now.timeIntervalSince($0) >= TimeInterval(interval.seconds) }) ?? true {
@@ -91,7 +96,8 @@ public struct AlertPolicy: Sendable {
                         stillBad == .stale
                         ? "still STALE: no fresh backup since \(statusAfter.map { Timestamp.string($0.finishedAt ?? $0.occurrence.scheduledAt) } ?? "the job was added")"
                         : "still \(after.state.rawValue): \(after.message ?? "no newer successful run")"
-                    items.append(item(route, now: now, key: "REMINDER/\(Timestamp.string(now))", event: .reminder, records: [after], message: message))
+                    items.append(
+                        item(route, now: now, key: "REMINDER/\(Timestamp.string(now))", event: .reminder, records: [after], message: message))
                 }
             }
         }
@@ -118,7 +124,8 @@ public struct AlertPolicy: Sendable {
         OutboxItem(
             route: route.name, dedupKey: "\(job.name)/\(route.name)/\(key)",
             alert: alert(
-                event: event, state: event == .stale ? Problem.stale.rawValue : records.last?.state.rawValue ?? "", occurrences: records.map(\.occurrence),
+                event: event, state: event == .stale ? Problem.stale.rawValue : records.last?.state.rawValue ?? "",
+                occurrences: records.map(\.occurrence),
                 message: message, now: now))
     }
 

@@ -24,7 +24,8 @@ public struct JobView: Sendable, Hashable, Encodable {
     public var baselineRuns: Int?
 
     public init(
-        job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, corruptedVersions: Int = 0, baselineRuns: Int? = nil, latest: OccurrenceView?,
+        job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, corruptedVersions: Int = 0, baselineRuns: Int? = nil,
+        latest: OccurrenceView?,
         next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil
     ) {
         name = job.name

@@ -67,7 +67,8 @@ struct JobsFilter: Sendable, Hashable {
                 if let meant = Suggestion.closest(to: name, in: ["status", "label", "q"]), meant.count > 1 {
                     throw APIError(
                         .badRequest,
-                        "unknown query parameter \"\(name)\" for /api/jobs (did you mean ?\(meant)=?); it takes ?status=, ?label=KEY=VALUE and ?q=TEXT")
+                        "unknown query parameter \"\(name)\" for /api/jobs (did you mean ?\(meant)=?); it takes ?status=, ?label=KEY=VALUE and ?q=TEXT"
+                    )
                 }
             }
         }

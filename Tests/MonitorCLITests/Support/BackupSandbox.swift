@@ -7,9 +7,14 @@ final class BackupSandbox {
     let root: URL
     var backups: URL { root.appendingPathComponent("backups") }
 
-    /// `jobs` is the YAML of the `jobs:` section's entries, indented by four spaces per level.
-    init(jobs: String, keepVersions: Int = 3) throws {
+    /// The environment every `monitor` of this sandbox runs with (a route's password, say).
+    let environment: [String: String]
+
+    /// `jobs` is the YAML of the `jobs:` section's entries, indented by four spaces per level;
+    /// `routes`, when given, that of `alert_routes:` (for example ``MailServer/route`` under a name).
+    init(jobs: String, keepVersions: Int = 3, routes: String? = nil, environment: [String: String] = [:]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-sandbox-\(UUID().uuidString)")
+        self.environment = environment
         try FileManager.default.createDirectory(at: root.appendingPathComponent("backups"), withIntermediateDirectories: true)
         try """
         version: 1
@@ -19,7 +24,7 @@ final class BackupSandbox {
           nas:
             path: backups
             keep_versions: \(keepVersions)
-        jobs:
+        \(routes.map { "alert_routes:\n\($0)\n" } ?? "")jobs:
         \(jobs)
         """.write(to: root.appendingPathComponent("monitor.yaml"), atomically: true, encoding: .utf8)
     }
@@ -45,7 +50,7 @@ final class BackupSandbox {
 
     @discardableResult
     func monitor(_ arguments: [String], expecting exit: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
-        let result = try runMonitor(arguments, cwd: root)
+        let result = try runMonitor(arguments, env: environment, cwd: root)
         #expect(result.exit == exit, "monitor \(arguments.joined(separator: " ")): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
         return result
     }

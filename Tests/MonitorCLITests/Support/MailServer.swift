@@ -27,4 +27,21 @@ final class MailServer {
 
     /// The messages accepted so far, oldest first.
     func received() throws -> [Mail] { try server.received(Mail.self) }
+
+    /// An alert route's `email:` channel sending to ops@example.com through this server, as YAML
+    /// indented for an entry of `alert_routes:` (the password comes from ``environment``).
+    var route: String {
+        """
+            email:
+              to: [ops@example.com]
+              from: monitor@example.com
+              smtp_url: smtp://127.0.0.1:\(port)
+              ca_file: \(certificate.path)
+              username: monitor
+              password_env: SMTP_PASSWORD
+        """
+    }
+
+    /// What `monitor` needs in its environment to log in.
+    static let environment = ["SMTP_PASSWORD": "s3cret"]
 }

@@ -199,8 +199,10 @@ import Testing
     static let fifteenNights = (0..<15).map { RunFigures(bytes: Int64(15_000_000 + $0 * 10_000), files: 3, duration: 2_400) }
 
     @Test func aSuccessFarBelowItsHistoryIsSuspiciousAndAlerted() throws {
-        let ledger = JobLedger(lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
-        let result = try #require(Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 1_200_000), now: "2026-11-21T03:00:00Z"))
+        let ledger = JobLedger(
+            lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
+        let result = try #require(
+            Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 1_200_000), now: "2026-11-21T03:00:00Z"))
         #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUSPICIOUS"])
         let row = try #require(result.update.occurrences.first)
         #expect(row.message?.hasPrefix("total size 1.1 MiB is 92 % below the median 14.4 MiB of the last 15 runs") == true, "\(row.message ?? "")")
@@ -212,8 +214,10 @@ import Testing
     }
 
     @Test func aNormalNightStaysSuccess() throws {
-        let ledger = JobLedger(lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
-        let result = try #require(Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 15_050_000), now: "2026-11-21T03:00:00Z"))
+        let ledger = JobLedger(
+            lastKnown: nil, pending: [], statusKnown: false, latestDecided: nil, lastProblemAlert: [:], baseline: Self.fifteenNights)
+        let result = try #require(
+            Self.decide(ledger: ledger, Self.success(finishedAt: "2026-11-21T02:17:45Z", bytes: 15_050_000), now: "2026-11-21T03:00:00Z"))
         #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUCCESS"])
         #expect(result.update.notifications.isEmpty)
     }
@@ -239,7 +243,8 @@ import Testing
             lastKnown: at("2026-11-23T02:00:00Z"), pending: [], statusKnown: true, latestDecided: lastGood, lastProblemAlert: [:],
             lastGood: at("2026-11-21T02:17:45Z"))
         func decide(_ ledger: JobLedger, _ outcome: StatusOutcome = .nothing, now: String) throws -> JobScanResult {
-            let input = JobScanInput(job: active, ledger: ledger, outcome: outcome, attributedRow: nil, destinationPresent: true, policy: policy, now: at(now))
+            let input = JobScanInput(
+                job: active, ledger: ledger, outcome: outcome, attributedRow: nil, destinationPresent: true, policy: policy, now: at(now))
             guard case .decided(let result) = JobScan.decide(input) else { throw CancellationError() }
             return result
         }

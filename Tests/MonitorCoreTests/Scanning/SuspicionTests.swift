@@ -44,7 +44,10 @@ import Testing
     }
 
     @Test func anEmptyDumpIsSuspiciousEvenWithAnomalyOff() {
-        #expect(Suspicion.reasons(for: RunFigures(bytes: 0, files: 1), job: Self.job(anomaly: false), history: Self.history) == ["the files total 0 bytes"])
+        #expect(
+            Suspicion.reasons(for: RunFigures(bytes: 0, files: 1), job: Self.job(anomaly: false), history: Self.history) == [
+                "the files total 0 bytes"
+            ])
     }
 
     @Test func anomalyOffLeavesOnlyTheBounds() {
@@ -53,13 +56,15 @@ import Testing
 
     @Test func expectBoundsNameTheKey() {
         let expect = RunBounds(minBytes: ByteSize(bytes: 10 * 1_048_576), maxFiles: 2, minDuration: TimeSpan(seconds: 600))
-        let reasons = Suspicion.reasons(for: RunFigures(bytes: 5 * 1_048_576, files: 3, duration: 60), job: Self.job(expect: expect, anomaly: false), history: [])
+        let reasons = Suspicion.reasons(
+            for: RunFigures(bytes: 5 * 1_048_576, files: 3, duration: 60), job: Self.job(expect: expect, anomaly: false), history: [])
         #expect(
             reasons == [
                 "total size 5.0 MiB is below min_bytes 10MiB", "file count 3 is above max_files 2", "duration 1 min is below min_duration 10m",
             ])
         // A run without started_at has no duration, so min_duration cannot judge it.
-        #expect(Suspicion.reasons(for: RunFigures(bytes: 20 * 1_048_576, files: 1), job: Self.job(expect: expect, anomaly: false), history: []).isEmpty)
+        #expect(
+            Suspicion.reasons(for: RunFigures(bytes: 20 * 1_048_576, files: 1), job: Self.job(expect: expect, anomaly: false), history: []).isEmpty)
         // Zero bytes below min_bytes is said once, by the bound.
         #expect(Suspicion.reasons(for: RunFigures(bytes: 0, files: 1), job: Self.job(expect: expect, anomaly: false), history: []).count == 1)
     }
@@ -125,13 +130,20 @@ import Testing
     }
 
     @Test func withoutMaxAgeNothingIsEverStale() {
-        #expect(Staleness.change(job: Self.active(maxAge: nil), lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2030-01-01T00:00:00Z")) == .unchanged(stale: false))
+        #expect(
+            Staleness.change(job: Self.active(maxAge: nil), lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2030-01-01T00:00:00Z"))
+                == .unchanged(stale: false))
     }
 
     @Test func aJobWithNoGoodRunIsStaleMaxAgeAfterItWasAdded() {
         let job = Self.active(maxAge: 26 * 3_600)
-        #expect(Staleness.change(job: job, lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2026-11-21T13:59:00Z")) == .unchanged(stale: false))
-        guard case .began(let since, let message) = Staleness.change(job: job, lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2026-11-21T14:00:00Z")) else {
+        #expect(
+            Staleness.change(job: job, lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2026-11-21T13:59:00Z"))
+                == .unchanged(stale: false))
+        guard
+            case .began(let since, let message) = Staleness.change(
+                job: job, lastGoodBefore: nil, lastGoodAfter: nil, alertedAt: nil, now: at("2026-11-21T14:00:00Z"))
+        else {
             Issue.record("stale at max_age after the job was added")
             return
         }
@@ -143,22 +155,32 @@ import Testing
         let job = Self.active(maxAge: 26 * 3_600)
         let good = at("2026-11-22T02:30:00Z")
         let now = at("2026-11-23T05:00:00Z")
-        #expect(Staleness.change(job: job, lastGoodBefore: good, lastGoodAfter: good, alertedAt: nil, now: now) == .began(since: at("2026-11-23T04:30:00Z"), message: "the newest good backup finished at 2026-11-22T02:30:00Z, more than max_age 1d2h ago"))
+        #expect(
+            Staleness.change(job: job, lastGoodBefore: good, lastGoodAfter: good, alertedAt: nil, now: now)
+                == .began(
+                    since: at("2026-11-23T04:30:00Z"), message: "the newest good backup finished at 2026-11-22T02:30:00Z, more than max_age 1d2h ago")
+        )
         // Told at 05:00: the next scans of the same period stay quiet.
-        #expect(Staleness.change(job: job, lastGoodBefore: good, lastGoodAfter: good, alertedAt: now, now: at("2026-11-23T09:00:00Z")) == .unchanged(stale: true))
+        #expect(
+            Staleness.change(job: job, lastGoodBefore: good, lastGoodAfter: good, alertedAt: now, now: at("2026-11-23T09:00:00Z"))
+                == .unchanged(stale: true))
         // A fresh run ends the period that was told.
         let fresh = at("2026-11-23T10:00:00Z")
         #expect(Staleness.change(job: job, lastGoodBefore: good, lastGoodAfter: fresh, alertedAt: now, now: at("2026-11-23T10:05:00Z")) == .ended)
         // The next period is told again, once.
         #expect(Staleness.change(job: job, lastGoodBefore: fresh, lastGoodAfter: fresh, alertedAt: now, now: at("2026-11-24T12:00:00Z")).isStale)
-        if case .began = Staleness.change(job: job, lastGoodBefore: fresh, lastGoodAfter: fresh, alertedAt: now, now: at("2026-11-24T12:00:00Z")) {} else {
+        if case .began = Staleness.change(job: job, lastGoodBefore: fresh, lastGoodAfter: fresh, alertedAt: now, now: at("2026-11-24T12:00:00Z")) {
+        } else {
             Issue.record("a new stale period is a new event")
         }
     }
 
     @Test func aFreshRunNobodyWasToldAboutResolvesNothing() {
         let job = Self.active(maxAge: 3_600)
-        #expect(Staleness.change(job: job, lastGoodBefore: at("2026-11-21T00:00:00Z"), lastGoodAfter: at("2026-11-21T05:00:00Z"), alertedAt: nil, now: at("2026-11-21T05:01:00Z")) == .unchanged(stale: false))
+        #expect(
+            Staleness.change(
+                job: job, lastGoodBefore: at("2026-11-21T00:00:00Z"), lastGoodAfter: at("2026-11-21T05:00:00Z"), alertedAt: nil,
+                now: at("2026-11-21T05:01:00Z")) == .unchanged(stale: false))
     }
 
     @Test func staleReplacesOnlyGoodOrWaitingStatuses() {
