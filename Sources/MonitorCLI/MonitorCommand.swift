@@ -1,4 +1,5 @@
 import ArgumentParser
+import MonitorCore
 
 /// The `monitor` command: configuration-as-code backup monitoring.
 public struct MonitorCommand: AsyncParsableCommand {
@@ -17,6 +18,3 @@ public struct MonitorCommand: AsyncParsableCommand {
     public init() {}
 }
 
-public enum MonitorVersion {
-    public static let current = "0.1.0"
-}

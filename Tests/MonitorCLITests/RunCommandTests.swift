@@ -79,8 +79,8 @@ import Testing
 
         let metrics = try daemon.request("GET", "/metrics")
         #expect(metrics.status == 200)
-        #expect(metrics.body.contains(#"monitor_job_status{job="db",status="SUCCESS"} 1.0"#))
-        #expect(metrics.body.contains(#"monitor_job_status{job="web",status="FAILED"} 1.0"#))
+        #expect(metrics.body.contains(#"monitor_job_status{backup_job="db",status="SUCCESS"} 1.0"#))
+        #expect(metrics.body.contains(#"monitor_job_status{backup_job="web",status="FAILED"} 1.0"#))
         #expect(metrics.body.contains("monitor_scan_duration_seconds"))
         #expect(metrics.body.contains("monitor_notifications_sent_total"))
         #expect(!metrics.body.contains(Self.token) && !jobs.body.description.contains(Self.token))

@@ -140,7 +140,7 @@ import Testing
         #expect((job["current_version"] as? [String: Any])?["corrupted"] as? Bool == true, "\(daemon.log)")
         #expect(job["corrupted_versions"] as? Int == 1)
         let metrics = try daemon.request("GET", "/metrics").body
-        #expect(metrics.contains(#"monitor_corrupted_versions{job="db"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"monitor_corrupted_versions{backup_job="db"} 1"#), "\(metrics)")
 
         var requests: [String] = []
         while Date() < deadline {

@@ -22,12 +22,26 @@ public final class MonitorMetrics: Sendable {
     private let gaveUp: Counter
     private let jobs = Mutex<[String: JobSeries]>([:])
 
+    /// A job's series. Every one exists from the job's first apply, so that an alert on an
+    /// absent or old value also fires for a job that never succeeded.
     private struct JobSeries {
         var status: [JobStatus: Gauge]
-        var lastSuccess: Gauge?
+        /// 0 until the job's first success.
+        var lastSuccess: Gauge
+        /// 0 without a current version.
+        var currentBytes: Gauge
         /// Kept versions the scrub found changed on disk (SPEC §15).
         var corrupted: Gauge
+        /// `monitor_job_info{backup_job, LABEL...} 1`, and the labels it was made with.
+        var info: Gauge
+        var labels: [String: String]
+
+        var gauges: [Gauge] { Array(status.values) + [lastSuccess, currentBytes, corrupted, info] }
     }
+
+    /// The label naming the job on every per-job series. Not `job`: Prometheus keeps that one for
+    /// the scrape target and would rename ours to `exported_job`.
+    static let jobLabel = "backup_job"
 
     public init() {
         func name(_ metric: String, _ unit: String = "", _ help: String) -> MetricNameDescriptor {
@@ -40,6 +54,10 @@ public final class MonitorMetrics: Sendable {
         sent = registry.makeCounter(descriptor: name("notifications_sent", "total", "Notifications delivered by this daemon."))
         failed = registry.makeCounter(descriptor: name("notifications_failed", "total", "Failed delivery attempts (retried or given up)."))
         gaveUp = registry.makeCounter(descriptor: name("notifications_given_up", "total", "Notifications given up after their last attempt."))
+        registry.makeGauge(
+            descriptor: name("build_info", "", "Always 1; its labels say which monitor runs."), labels: [("version", MonitorVersion.current)]
+        )
+        .set(to: 1)
     }
 
     func recordScan(seconds: Double, at finished: Date?, errors: Int) {
@@ -61,49 +79,64 @@ public final class MonitorMetrics: Sendable {
         jobs.withLock { series in
             let current = Set(views.map(\.name))
             for (name, old) in series where !current.contains(name) {
-                old.status.values.forEach(registry.unregisterGauge)
-                old.lastSuccess.map(registry.unregisterGauge)
-                registry.unregisterGauge(old.corrupted)
+                old.gauges.forEach(registry.unregisterGauge)
                 series[name] = nil
             }
             for view in views {
-                var entry =
-                    series[view.name]
-                    ?? JobSeries(status: makeStatusGauges(job: view.name), lastSuccess: nil, corrupted: makeCorruptedGauge(job: view.name))
-                for (status, gauge) in entry.status { gauge.set(to: status == view.status ? 1.0 : 0.0) }
-                entry.corrupted.set(to: Double(view.corruptedVersions))
-                if let at = view.lastSuccessAt {
-                    let gauge =
-                        entry.lastSuccess
-                        ?? registry.makeGauge(
-                            descriptor: MetricNameDescriptor(
-                                namespace: "monitor", metricName: "job_last_success", unitName: "timestamp_seconds",
-                                helpText: "When the job's last successful backup finished (Unix time)."),
-                            labels: [("job", view.name)])
-                    gauge.set(to: at.timeIntervalSince1970)
-                    entry.lastSuccess = gauge
+                var entry = series[view.name] ?? makeSeries(job: view.name, labels: view.labels)
+                if entry.labels != view.labels {
+                    // An apply changed the job's labels: its info series is another series now.
+                    registry.unregisterGauge(entry.info)
+                    entry.info = makeInfoGauge(job: view.name, labels: view.labels)
+                    entry.labels = view.labels
                 }
+                for (status, gauge) in entry.status { gauge.set(to: status == view.status ? 1.0 : 0.0) }
+                entry.lastSuccess.set(to: view.lastSuccessAt?.timeIntervalSince1970 ?? 0)
+                entry.currentBytes.set(to: Double(view.currentVersion?.bytes ?? 0))
+                entry.corrupted.set(to: Double(view.corruptedVersions))
                 series[view.name] = entry
             }
         }
         return registry.emitToBuffer()
     }
 
-    private func makeCorruptedGauge(job: String) -> Gauge {
-        registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: "monitor", metricName: "corrupted_versions", unitName: "",
-                helpText: "Kept versions of the job that the scrub found changed, missing or unreadable on disk."),
-            labels: [("job", job)])
+    private func makeSeries(job: String, labels: [String: String]) -> JobSeries {
+        func gauge(_ metric: String, _ unit: String, _ help: String) -> Gauge {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "monitor", metricName: metric, unitName: unit, helpText: help),
+                labels: [(Self.jobLabel, job)])
+        }
+        let statusDescriptor = MetricNameDescriptor(
+            namespace: "monitor", metricName: "job_status", unitName: "", helpText: "1 for the job's current status, 0 for the others.")
+        return JobSeries(
+            status: Dictionary(
+                uniqueKeysWithValues: JobStatus.allCases.map { status in
+                    (status, registry.makeGauge(descriptor: statusDescriptor, labels: [(Self.jobLabel, job), ("status", status.rawValue)]))
+                }),
+            lastSuccess: gauge("last_success", "timestamp_seconds", "When the job's last successful backup finished (Unix time); 0 if never."),
+            currentBytes: gauge("current_version", "bytes", "Size of the job's current version; 0 without one."),
+            corrupted: gauge(
+                "corrupted_versions", "", "Kept versions of the job that the scrub found changed, missing or unreadable on disk."),
+            info: makeInfoGauge(job: job, labels: labels), labels: labels)
     }
 
-    private func makeStatusGauges(job: String) -> [JobStatus: Gauge] {
-        let descriptor = MetricNameDescriptor(
-            namespace: "monitor", metricName: "job_status", unitName: "",
-            helpText: "1 for the job's current status, 0 for the others.")
-        return Dictionary(
-            uniqueKeysWithValues: JobStatus.allCases.map { status in
-                (status, registry.makeGauge(descriptor: descriptor, labels: [("job", job), ("status", status.rawValue)]))
-            })
+    /// `monitor_job_info{backup_job="db", team="data", env="prod"} 1`: the configuration's labels,
+    /// to join on in alert rules. Label names are made valid for Prometheus (`.` and `-` become
+    /// `_`); one that would clash with `backup_job` or a reserved `__` name gets a `label_` prefix.
+    private func makeInfoGauge(job: String, labels: [String: String]) -> Gauge {
+        var pairs = [(Self.jobLabel, job)]
+        var used: Set<String> = [Self.jobLabel]
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            var name = String(key.map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "_" ? $0 : "_" })
+            if name.first?.isNumber == true || name.hasPrefix("__") || used.contains(name) { name = "label_" + name }
+            guard used.insert(name).inserted else { continue }
+            pairs.append((name, value))
+        }
+        let info = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "monitor", metricName: "job_info", unitName: "", helpText: "Always 1; its labels are the job's configured labels."),
+            labels: pairs)
+        info.set(to: 1)
+        return info
     }
 }
