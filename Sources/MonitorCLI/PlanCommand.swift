@@ -40,7 +40,7 @@ struct PlanCommand: ParsableCommand {
                 plan: plan, applied: applied, desired: desired, configPath: config.path,
                 git: ApplyContextProbe.git(for: config.path), now: Date())
             switch format {
-            case .text: print(PlanRenderer.text(plan), terminator: "")
+            case .text: print(PlanRenderer.text(plan) + PlanRenderer.routesByLabel(desired), terminator: "")
             case .json: print(try PlanJSON(file).encoded(), terminator: "")
             }
             if let out {

@@ -10,7 +10,8 @@ struct SchemaTests {
 
     // MARK: - Inputs
 
-    /// Every example configuration file (`examples/ci/` holds CI pipelines, not configurations;
+    /// Every example configuration file (`examples/ci/` holds CI pipelines and
+    /// `examples/prometheus/` alerting rules, not configurations;
     /// ShippingTests validates those against their own schemas) and every file of the valid
     /// configuration fixtures of MonitorCoreTests, relative to the repository.
     static let validConfigurations: [String] = {
@@ -18,7 +19,9 @@ struct SchemaTests {
         let examples = Fixtures.repository.appendingPathComponent("examples")
         if let walker = FileManager.default.enumerator(atPath: examples.path) {
             while let path = walker.nextObject() as? String {
-                if ["yaml", "yml"].contains((path as NSString).pathExtension), !path.hasPrefix("ci/") { files.append("examples/\(path)") }
+                if ["yaml", "yml"].contains((path as NSString).pathExtension), !path.hasPrefix("ci/"), !path.hasPrefix("prometheus/") {
+                    files.append("examples/\(path)")
+                }
             }
         }
         let core = "Tests/MonitorCoreTests/Fixtures"

@@ -31,7 +31,6 @@ import Testing
         try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--started-at", started, "--finished-at", finishedAt])
     }
 
-
     static func day(_ day: Int, _ time: String = "02:40:00") -> String { String(format: "2026-11-%02dT\(time)Z", day) }
 
     @Test func fifteenNormalNightsThenOneAtEightPercentIsSuspiciousWithOneMail() throws {
@@ -143,5 +142,37 @@ import Testing
         #expect(kept.dropFirst().allSatisfy { $0.hasPrefix("20261105") || $0.hasPrefix("20261106") }, "\(kept)")
         let message = try box.status("db", now: Self.day(6, "03:00:00"))["latest"] as? [String: Any]
         #expect((message?["message"] as? String)?.hasPrefix("total size 2.0 KiB is below min_bytes 10KB") == true, "\(message ?? [:])")
+    }
+
+    /// Routes by label (SPEC §16) through the executable: a route with `match:` hears the jobs
+    /// whose labels match, though they do not list it, and `plan` says so.
+    @Test func aRouteHearsTheJobsItsMatchSelects() throws {
+        let server = try MailServer()
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                    labels: {team: data, env: prod}
+                  web:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                    labels: {team: web, env: prod}
+                """, routes: "  data-team:\n" + server.route + "\n    match: {team: data, env: [prod, staging]}",
+            environment: MailServer.environment)
+        let plan = try box.monitor(["plan"]).stdout
+        #expect(plan.contains("Routes that reach jobs by their labels (match:), besides the jobs' own routes:\n  db → data-team\n"), "\(plan)")
+        #expect(!plan.contains("web →"))
+        try box.monitor(["apply", "--now", "2026-11-01T12:00:00Z"])
+        for job in ["db", "web"] {
+            try box.stage(job, ["dump.sql": Data("x".utf8)])
+            try box.monitor(["seal", "backups/\(job)/staging", "--status", "FAILED", "--finished-at", "2026-11-02T02:30:00Z"])
+        }
+        try box.monitor(["scan", "--now", Self.day(2, "03:00:00")])
+        let mails = try server.received()
+        #expect(mails.count == 1, "only db's team hears it: \(mails.map { $0.headers["subject"] ?? "" })")
+        #expect(mails.first?.headers["subject"]?.hasPrefix("[monitor] FAILED db") == true)
     }
 }

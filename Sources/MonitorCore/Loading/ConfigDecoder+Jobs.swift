@@ -209,11 +209,17 @@ extension ConfigDecoder {
     }
 
     private func decodeLabels(_ node: Node, in document: YAMLDocument, what: String) -> [String: String]? {
+        decodeLabelMap(node, in: document, what: what, lists: false)?.compactMapValues(\.first)
+    }
+
+    /// A mapping of label names to a value — or, with `lists`, to a value or a list of values
+    /// (a route's `match:`): every problem located, `nil` when there is any.
+    func decodeLabelMap(_ node: Node, in document: YAMLDocument, what: String, lists: Bool) -> [String: [String]]? {
         guard case .mapping(let mapping) = node else {
             reader.error("\(what) must be a mapping, e.g. {team: data, env: prod}; found \(reader.describe(node))", at: document.location(of: node))
             return nil
         }
-        var labels: [String: String] = [:]
+        var labels: [String: [String]] = [:]
         var valid = true
         for (keyNode, valueNode) in mapping {
             guard case .scalar(let key) = keyNode else {
@@ -238,20 +244,34 @@ extension ConfigDecoder {
                     at: document.location(of: keyNode))
                 valid = false
             }
-            guard case .scalar(let value) = valueNode else {
-                reader.error(
-                    "label \"\(key.string)\" in \(what) must be a single value, found \(reader.describe(valueNode))",
-                    at: document.location(of: valueNode))
-                valid = false
-                continue
+            var items = [valueNode]
+            if lists, case .sequence(let sequence) = valueNode {
+                items = Array(sequence)
+                if items.isEmpty {
+                    reader.error(
+                        "label \"\(key.string)\" in \(what) lists no value; list one or more, or remove it", at: document.location(of: valueNode))
+                    valid = false
+                }
             }
-            if reader.isNull(value) {
-                reader.error(
-                    "label \"\(key.string)\" in \(what) has no value; write \(key.string): VALUE, or remove it", at: document.location(of: keyNode))
-                valid = false
-                continue
+            var values: [String] = []
+            for item in items {
+                guard case .scalar(let value) = item else {
+                    reader.error(
+                        "label \"\(key.string)\" in \(what) must be \(lists ? "a value or a list of values" : "a single value"), found \(reader.describe(item))",
+                        at: document.location(of: item))
+                    valid = false
+                    continue
+                }
+                if reader.isNull(value) {
+                    reader.error(
+                        "label \"\(key.string)\" in \(what) has no value; write \(key.string): VALUE, or remove it",
+                        at: document.location(of: keyNode))
+                    valid = false
+                    continue
+                }
+                values.append(value.string)
             }
-            labels[key.string] = value.string
+            labels[key.string] = values
         }
         return valid ? labels : nil
     }

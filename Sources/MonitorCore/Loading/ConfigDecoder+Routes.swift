@@ -5,7 +5,7 @@ import Yams
 /// ``ChannelRegistry`` so that a new kind of channel is known here without an edit.
 enum RouteDecoding {
     /// The route's own keys besides its channel's.
-    static let settingKeys = ["on", "send_resolved", "repeat_interval"]
+    static let settingKeys = ["on", "send_resolved", "repeat_interval", "match"]
     /// Channel keys first (a kind's key, or the keys a channel writes on the route), in the
     /// registry's order, as messages list them.
     static let keys = ChannelRegistry.all.flatMap { $0.routeKeys } + settingKeys
@@ -56,8 +56,21 @@ extension ConfigDecoder {
         if let node = entries["repeat_interval"] {
             if let span = reader.duration(node, in: document, what: "repeat_interval of \(what)") { repeatInterval = span } else { valid = false }
         }
+        var match: [String: [String]]?
+        if let node = entries["match"] {
+            if let labels = decodeLabelMap(node, in: document, what: "match of \(what)", lists: true) {
+                match = labels
+                if labels.isEmpty {
+                    reader.warning("match of \(what) is empty, so it matches no job; list labels or remove it", at: document.location(of: node))
+                    match = nil
+                }
+            } else {
+                valid = false
+            }
+        }
         guard let channel, valid else { return nil }
-        let route = AlertRoute(name: declaration.name, channel: channel, on: verdicts, sendResolved: sendResolved, repeatInterval: repeatInterval)
+        var route = AlertRoute(name: declaration.name, channel: channel, on: verdicts, sendResolved: sendResolved, repeatInterval: repeatInterval)
+        route.match = match
         return Located(route, at: declaration.location)
     }
 

@@ -35,6 +35,18 @@ public enum PlanRenderer {
         return out
     }
 
+    /// The jobs that routes reach through `match:` (SPEC §16), one line each, after the plan:
+    /// what `routes:` alone does not show. Empty when no route has `match:`.
+    public static func routesByLabel(_ desired: DesiredState) -> String {
+        let lines = desired.jobs.sorted { $0.name < $1.name }.compactMap { job -> String? in
+            let matched = AlertRoute.reaching(job, among: desired.routes).filter { !job.routes.contains($0.name) }
+            guard !matched.isEmpty else { return nil }
+            return "  \(job.name) → \(matched.map(\.name).joined(separator: ", "))"
+        }
+        guard !lines.isEmpty else { return "" }
+        return "\nRoutes that reach jobs by their labels (match:), besides the jobs' own routes:\n" + lines.joined(separator: "\n") + "\n"
+    }
+
     private static func show(_ value: JSONValue) -> String {
         value == .null ? "(none)" : value.description
     }

@@ -96,3 +96,45 @@ import Testing
             ).isEmpty)
     }
 }
+
+/// Routes by label (SPEC §16): a route's `match:` selects jobs by their labels, besides the
+/// jobs that list it in `routes:`.
+@Suite struct RouteMatchTests {
+    static func route(_ name: String, match: [String: [String]]? = nil) -> AlertRoute {
+        var route = AlertRoute(name: name, channel: .webhook(.init(target: .url("https://hooks.example.com/\(name)"))))
+        route.match = match
+        return route
+    }
+
+    static func job(labels: [String: String], routes: [String] = []) -> Job {
+        Job(
+            name: "db", destination: "nas", schedule: try! CronSchedule(parsing: "@daily"), window: TimeSpan(seconds: 3_600), routes: routes,
+            labels: labels)
+    }
+
+    @Test func everyKeyMustMatchOneOfItsValues() {
+        let route = Self.route("data", match: ["team": ["data"], "env": ["prod", "staging"]])
+        #expect(route.matches(labels: ["team": "data", "env": "prod", "tier": "1"]))
+        #expect(route.matches(labels: ["team": "data", "env": "staging"]))
+        #expect(!route.matches(labels: ["team": "data", "env": "dev"]))
+        #expect(!route.matches(labels: ["team": "data"]), "a key the job lacks does not match")
+        #expect(!Self.route("plain").matches(labels: ["team": "data"]), "no match: only the jobs that list it")
+    }
+
+    @Test func aJobHearsItsOwnRoutesThenTheMatchingOnesEachOnce() {
+        let routes = [
+            Self.route("zeta", match: ["team": ["data"]]), Self.route("alpha", match: ["team": ["data"]]), Self.route("ops"),
+            Self.route("web", match: ["team": ["web"]]),
+        ]
+        let job = Self.job(labels: ["team": "data"], routes: ["ops", "zeta"])
+        #expect(AlertRoute.reaching(job, among: routes).map(\.name) == ["ops", "zeta", "alpha"])
+        #expect(AlertRoute.reaching(Self.job(labels: [:]), among: routes).isEmpty)
+    }
+
+    @Test func theStoredFormOfARouteWithoutMatchIsUnchanged() throws {
+        let encoded = String(decoding: try JSONEncoder.canonical.encode(Self.route("ops")), as: UTF8.self)
+        #expect(!encoded.contains("match"), "states applied before plan no change: \(encoded)")
+        let matched = try JSONEncoder.canonical.encode(Self.route("data", match: ["team": ["data"]]))
+        #expect(try JSONDecoder().decode(AlertRoute.self, from: matched).match == ["team": ["data"]])
+    }
+}
