@@ -212,15 +212,6 @@ extension StateStore {
 }
 
 extension StateStore {
-    /// Versions of a job that the ledger believes are on disk, newest first.
-    public func liveVersions(job: String) throws(StoreError) -> [VersionRecord] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM version WHERE job = ? AND deleted_at IS NULL ORDER BY id DESC", arguments: [job]).map {
-                try Self.version($0)
-            }
-        }
-    }
-
     static func version(_ row: Row) throws -> VersionRecord {
         VersionRecord(
             id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),

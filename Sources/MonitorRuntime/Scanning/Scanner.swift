@@ -222,7 +222,8 @@ public struct Scanner: Sendable {
     }
 
     /// Applies `keep_versions` after a promotion, keeping the newest good (SUCCESS) version
-    /// whatever its age; returns the versions the ledger holds whose folders are gone.
+    /// whatever its age; returns the versions it deleted. A version folder that disappeared any
+    /// other way is not taken for a retention: the scrub finds it and says CORRUPTED.
     private func retain(_ active: ActiveJob, promoted: VersionRecord, verdicts: [OccurrenceRecord], now: Date) -> [String] {
         let promotedVerdict = verdicts.first { $0.versionID == promoted.id }?.state
         var newestGood = (try? store.newestVersion(job: active.job.name, verdict: .success)) ?? nil
@@ -232,12 +233,6 @@ public struct Scanner: Sendable {
         for warning in retention.warnings {
             logger.warning("retention", metadata: ["job": "\(active.job.name)", "warning": "\(warning)"])
         }
-        return deletedVersions(active)
-    }
-
-    /// Versions the ledger holds whose folders retention has removed.
-    private func deletedVersions(_ active: ActiveJob) -> [String] {
-        let live = (try? store.liveVersions(job: active.job.name)) ?? []
-        return live.filter { !FileManager.default.fileExists(atPath: $0.path) }.map(\.id)
+        return retention.deleted
     }
 }
