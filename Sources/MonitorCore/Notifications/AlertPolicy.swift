@@ -28,6 +28,12 @@ public struct AlertPolicy: Sendable {
         self.publicURL = publicURL
     }
 
+    /// The policy of `job` among every applied route: those that reach it by `routes:` or by
+    /// `match:` (``AlertRoute/reaching(_:among:)``).
+    public init(job: Job, reachedAmong routes: [AlertRoute], publicURL: String?) {
+        self.init(job: job, routes: AlertRoute.reaching(job, among: routes), publicURL: publicURL)
+    }
+
     /// - Parameters:
     ///   - changes: occurrences this scan decided or re-decided, with their state before.
     ///   - statusBefore / statusAfter: the job's latest decided occurrence before and after.

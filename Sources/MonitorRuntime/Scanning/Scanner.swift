@@ -28,7 +28,6 @@ public struct Scanner: Sendable {
         var summary = ScanSummary(clock: now)
         let jobs = try store.activeJobs(named: names)
         let applied = try store.appliedRouting()
-        let routes = applied?.routes ?? []
         summary.jobs = jobs.count
         var rootPresent: [String: Bool] = [:]
         var batch: [Observed] = []
@@ -57,7 +56,7 @@ public struct Scanner: Sendable {
             }
             for (observed, ledger) in zip(batch, ledgers) {
                 let job = observed.active.job
-                let policy = AlertPolicy(job: job, routes: AlertRoute.reaching(job, among: routes), publicURL: applied?.settings.publicURL)
+                let policy = AlertPolicy(job: job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
                 do {
                     try decide(observed, ledger: ledger, policy: policy, now: now, into: &summary)
                 } catch {

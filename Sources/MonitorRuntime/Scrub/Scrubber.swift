@@ -57,14 +57,13 @@ public struct Scrubber: Sendable {
         let wanted = names.isEmpty && due.count <= 500 ? due.sorted() : names
         let jobs = Dictionary(try store.activeJobs(named: wanted).map { ($0.job.name, $0) }) { a, _ in a }
         let applied = try store.appliedRouting()
-        let routes = applied?.routes ?? []
         let hasher = ChunkHasher()
         var checkedAnything = false
         for (index, target) in targets.enumerated() {
             guard let active = jobs[target.job] else { continue }
             let check = VersionCheck(
                 target: target, active: active,
-                policy: AlertPolicy(job: active.job, routes: AlertRoute.reaching(active.job, among: routes), publicURL: applied?.settings.publicURL),
+                policy: AlertPolicy(job: active.job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL),
                 store: store, reader: VersionFileReader(hasher: hasher, stop: stop), resume: resume, deadline: deadline, clock: clock,
                 logger: logger)
             let ending: VersionCheck.Ending
