@@ -11,10 +11,10 @@ public struct MonitorCommand: AsyncParsableCommand {
         version: MonitorVersion.current,
         subcommands: [
             CheckCommand.self, PlanCommand.self, ApplyCommand.self, ScanCommand.self, StatusCommand.self, ReportCommand.self, SealCommand.self,
-            RunCommand.self, NotifyCommand.self, VerifyCommand.self, DemoCommand.self, CompletionCommand.self, ManualCommand.self,
+            RunCommand.self, NotifyCommand.self, VerifyCommand.self, SilenceCommand.self, DemoCommand.self, CompletionCommand.self,
+            ManualCommand.self,
         ]
     )
 
     public init() {}
 }
-

@@ -32,15 +32,20 @@ struct PlanCommand: ParsableCommand {
         let desired = DesiredState(configuration)
         let statePath = state.path { configuration.settings.state }
         do {
-            let applied =
-                FileManager.default.fileExists(atPath: statePath)
-                ? try StateStore.openForReading(path: statePath).appliedState() : nil
+            let store = FileManager.default.fileExists(atPath: statePath) ? try StateStore.openForReading(path: statePath) : nil
+            let applied = try store?.appliedState()
             let plan = try Planner.plan(from: applied?.desired, to: desired, retiredJobs: applied?.retiredJobs ?? [])
             let file = try PlanFile(
                 plan: plan, applied: applied, desired: desired, configPath: config.path,
                 git: ApplyContextProbe.git(for: config.path), now: Date())
             switch format {
-            case .text: print(PlanRenderer.text(plan) + PlanRenderer.routesByLabel(desired), terminator: "")
+            case .text:
+                // The silences that hold now: the state's, and those of the configuration being planned.
+                let now = Date()
+                let silences =
+                    try (applied?.desired == nil ? [] : SilenceListing.entries(store: store!, now: now, includingEnded: false))
+                    .filter { $0.source == "state" } + SilenceListing.configured(desired.jobs, now: now, includingEnded: false)
+                print(PlanRenderer.text(plan) + PlanRenderer.routesByLabel(desired) + SilenceListing.planText(silences), terminator: "")
             case .json: print(try PlanJSON(file).encoded(), terminator: "")
             }
             if let out {

@@ -38,7 +38,7 @@ struct ScanCommand: ParsableCommand {
             if let unknown = jobs.first(where: { !known.contains($0) }) {
                 throw Output.fail("no active job named \"\(unknown)\" in \(store.path)")
             }
-            let summary = try Scanner(store: store).scan(now: clock, jobs: jobs)
+            let summary = try Scanner(store: store, sources: RunSources.standard()).scan(now: clock, jobs: jobs)
             // Deliver what is due by the scan's clock, so that `--now` exercises retries too.
             let delivery = try Notifier(store: store, transport: LiveTransport()).deliverDue(now: clock)
             print(ScanReport.text(summary, delivery))

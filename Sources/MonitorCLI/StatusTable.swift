@@ -8,7 +8,7 @@ enum StatusTable {
         var rows = [["JOB", "STATUS", "LAST SUCCESS", "CURRENT VERSION", "NEXT WINDOW"]]
         for job in jobs {
             rows.append([
-                job.name, job.status.rawValue + corruptedMark(job),
+                job.name, job.status.rawValue + corruptedMark(job) + (job.silencedUntil == nil ? "" : " (silenced)"),
                 job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never",
                 job.currentVersion.map { "\($0.id) \(bytes($0.bytes))\($0.corrupted ? " CORRUPTED" : "")" } ?? "-",
                 job.next.map { "\(Timestamp.string($0.occurrence.scheduledAt)) .. \(Timestamp.string($0.occurrence.windowEnd))" } ?? "-",
@@ -24,6 +24,9 @@ enum StatusTable {
         out += "  last success: \(job.lastSuccessAt.map { "\(Timestamp.string($0)) (\(age(from: $0, to: now)) ago)" } ?? "never")\n"
         out +=
             "  current version: \(job.currentVersion.map { "\($0.id), \($0.files) file\($0.files == 1 ? "" : "s"), \(bytes($0.bytes))\($0.corrupted ? ", CORRUPTED" : "")" } ?? "none")\n"
+        if let until = job.silencedUntil {
+            out += "  silenced until \(Timestamp.string(until)): its notifications are recorded, not sent (`monitor silence list`)\n"
+        }
         if let problem = job.status.problem { out += "  what to do: \(problem.advice)\n" }
         if job.corruptedVersions > 0 { out += "  \(Problem.corrupted.advice)\n" }
         if let runs = job.baselineRuns, runs < Suspicion.minimumHistory {
@@ -37,7 +40,8 @@ enum StatusTable {
             let record = view.record
             rows.append([
                 Timestamp.string(record.occurrence.scheduledAt), Timestamp.string(record.occurrence.windowEnd),
-                record.state.rawValue + (record.late ? " (late)" : ""), record.finishedAt.map(Timestamp.string) ?? "-",
+                record.state.rawValue + (record.late ? " (late)" : "") + (record.silenced ? " (silenced)" : ""),
+                record.finishedAt.map(Timestamp.string) ?? "-",
                 (record.message ?? "").replacingOccurrences(of: "\n", with: " "),
             ])
         }

@@ -79,6 +79,10 @@ struct VerifyCommand: ParsableCommand {
         if summary.ended == .stopped { text += ", stopped with \(summary.remaining) left" }
         text += summary.corrupted.isEmpty ? ": all intact" : ": \(summary.corrupted.count) corrupted"
         if delivered > 0 { text += "; \(delivered) notification\(delivered == 1 ? "" : "s") sent" }
+        if summary.inPlace > 0 {
+            text +=
+                "; \(summary.inPlace) version\(summary.inPlace == 1 ? "" : "s") verified in staging (promote: none) not read, as monitor keeps no copy"
+        }
         return text + "."
     }
 

@@ -252,6 +252,56 @@ enum Migrations {
                     CREATE INDEX version_corrupted ON version(job) WHERE corrupted IS NOT NULL AND deleted_at IS NULL;
                     """)
         }
+        // Silences and maintenance (SPEC §16): silences added with `monitor silence add` live here
+        // (those declared in YAML travel in the job specs); a notification recorded while a
+        // silence held keeps its row, marked silenced, and is never claimed for delivery.
+        migrator.registerMigration("v5-silences") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE silence (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      match TEXT NOT NULL CHECK (json_valid(match)),
+                      starts_at TEXT,
+                      ends_at TEXT NOT NULL,
+                      reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+                      created_at TEXT NOT NULL,
+                      created_by TEXT NOT NULL,
+                      -- Set by `monitor silence expire`, which also ends it then.
+                      expired_at TEXT,
+                      CHECK (starts_at IS NULL OR starts_at <= ends_at)
+                    );
+                    CREATE INDEX silence_ends ON silence(ends_at);
+                    ALTER TABLE outbox ADD COLUMN silenced INTEGER NOT NULL DEFAULT 0 CHECK (silenced IN (0, 1));
+                    -- An occurrence a silenced notification was about: its history says so.
+                    ALTER TABLE occurrence ADD COLUMN silenced INTEGER NOT NULL DEFAULT 0 CHECK (silenced IN (0, 1));
+                    """)
+        }
+        // Pings of `source: ping` jobs (SPEC §13), as the daemon received them. A finish is paired
+        // with its start when it arrives (`started_at`); the scan turns finishes, and starts left
+        // open past their deadline, into runs recorded in status_file, then marks them processed.
+        // Processed pings beyond the newest few of a job are deleted, so the table stays small.
+        migrator.registerMigration("v6-pings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ping (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      job TEXT NOT NULL REFERENCES job(name),
+                      kind TEXT NOT NULL CHECK (kind IN ('start', 'success', 'fail', 'log')),
+                      exit_code INTEGER CHECK (exit_code BETWEEN 0 AND 255),
+                      rid TEXT,
+                      received_at TEXT NOT NULL,
+                      body TEXT NOT NULL DEFAULT '' CHECK (length(CAST(body AS BLOB)) <= 102400),
+                      -- A finish: when the start it pairs with arrived (its run's duration).
+                      started_at TEXT,
+                      -- A start: 1 while no finish ended it and no later start replaced it.
+                      open INTEGER NOT NULL DEFAULT 0 CHECK (open IN (0, 1)),
+                      -- 1 once the scan has nothing left to do with it.
+                      processed INTEGER NOT NULL DEFAULT 0 CHECK (processed IN (0, 1))
+                    );
+                    CREATE INDEX ping_job ON ping(job, id);
+                    CREATE INDEX ping_unprocessed ON ping(job, id) WHERE processed = 0;
+                    """)
+        }
         return migrator
     }
 }

@@ -46,7 +46,7 @@ extension StateStore {
                 db,
                 sql: """
                     SELECT * FROM outbox
-                    WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?
+                    WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ? AND silenced = 0
                       AND (claimed_until IS NULL OR claimed_until <= ?)
                     ORDER BY id LIMIT ?
                     """, arguments: [nowText, nowText, limit])
@@ -92,13 +92,14 @@ extension StateStore {
         }
     }
 
-    /// Outbox counts for metrics and `status`: pending, delivered and given up.
+    /// Outbox counts for metrics and `status`: pending, delivered and given up (silenced rows are
+    /// none of these: they are never sent).
     public func outboxCounts() throws(StoreError) -> (pending: Int, delivered: Int, failed: Int) {
         try read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT sum(delivered_at IS NULL AND gave_up_at IS NULL), sum(delivered_at IS NOT NULL), sum(gave_up_at IS NOT NULL) FROM outbox
+                    SELECT sum(delivered_at IS NULL AND gave_up_at IS NULL AND silenced = 0), sum(delivered_at IS NOT NULL), sum(gave_up_at IS NOT NULL) FROM outbox
                     """)!
             return ((row[0] as Int?) ?? 0, (row[1] as Int?) ?? 0, (row[2] as Int?) ?? 0)
         }

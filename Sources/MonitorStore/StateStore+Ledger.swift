@@ -60,11 +60,11 @@ extension StateStore {
             let known = try db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")
             let decided = try db.cachedStatement(
                 sql: """
-                    SELECT * FROM occurrence WHERE job = ? AND state != 'PENDING' ORDER BY scheduled_at DESC LIMIT 1
+                    SELECT * FROM occurrence WHERE job = ? AND state NOT IN (\(Self.statuslessVerdictList)) ORDER BY scheduled_at DESC LIMIT 1
                     """)
             let alerts = try db.cachedStatement(
                 sql: """
-                    SELECT route, max(created_at) AS at FROM outbox
+                    SELECT route, max(created_at) AS at, silenced FROM outbox
                     WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
                     """)
             let baseline = try db.cachedStatement(
@@ -83,18 +83,44 @@ extension StateStore {
                     isKnown = try Bool.fetchOne(known, arguments: [job, statusSHA256]) ?? false
                 }
                 var lastAlert: [String: Date] = [:]
-                for row in try Row.fetchAll(alerts, arguments: [job]) { lastAlert[row["route"]] = Timestamp.parse(row["at"]) }
+                var silencedRoutes: Set<String> = []
+                for row in try Row.fetchAll(alerts, arguments: [job]) {
+                    lastAlert[row["route"]] = Timestamp.parse(row["at"])
+                    // SQLite takes a bare column from the row of max(): was that latest problem alert silenced?
+                    if (row["silenced"] as Int) == 1 { silencedRoutes.insert(row["route"]) }
+                }
                 return JobLedger(
                     lastKnown: try String.fetchOne(last, arguments: [job]).flatMap(Timestamp.parse),
                     pending: try Row.fetchAll(pending, arguments: [job]).map { try Self.occurrence($0) },
                     statusKnown: isKnown,
                     latestDecided: try Row.fetchOne(decided, arguments: [job]).map { try Self.occurrence($0) },
                     lastProblemAlert: lastAlert,
+                    silencedProblemRoutes: silencedRoutes,
                     baseline: request.judgesHistory && statusSHA256 != nil && !isKnown
                         ? try Row.fetchAll(baseline, arguments: [job]).map(Self.figures) : [],
                     lastGood: request.watchesAge ? try String.fetchOne(good, arguments: [job]).flatMap(Timestamp.parse) : nil,
                     staleAlertedAt: request.watchesAge ? try String.fetchOne(stale, arguments: [job]).flatMap(Timestamp.parse) : nil)
             }
+        }
+    }
+
+    /// Which of `keys` — status-file hashes, or the keys of a source's runs (SPEC §13) — the
+    /// job's ledger has recorded: a source lists everything it holds, and records only the rest.
+    public func recordedRuns(job: String, among keys: [String]) throws(StoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try read { db in
+            var recorded: Set<String> = []
+            // In chunks, under SQLite's limit on bound parameters, for a repository of thousands of snapshots.
+            var start = keys.startIndex
+            while start < keys.endIndex {
+                let chunk = keys[start..<min(start + 500, keys.endIndex)]
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let arguments = StatementArguments([job] + Array(chunk))
+                recorded.formUnion(
+                    try String.fetchAll(db, sql: "SELECT sha256 FROM status_file WHERE job = ? AND sha256 IN (\(marks))", arguments: arguments))
+                start = chunk.endIndex
+            }
+            return recorded
         }
     }
 
@@ -116,7 +142,8 @@ extension StateStore {
             finishedAt: try row.optionalTime("finished_at"),
             message: row["message"],
             versionID: row["version_id"],
-            figures: row.hasColumn("bytes") ? figures(row).nilIfEmpty : nil)
+            figures: row.hasColumn("bytes") ? figures(row).nilIfEmpty : nil,
+            silenced: row.hasColumn("silenced") ? (row["silenced"] as Int) == 1 : false)
     }
 
     static func figures(_ row: Row) -> RunFigures {
@@ -178,13 +205,14 @@ extension StateStore {
             for item in update.notifications {
                 try db.execute(
                     sql: """
-                        INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         item.route, update.job, item.alert.event.rawValue, item.dedupKey,
-                        try OutboxCoding.encode(item.alert), decidedAt, decidedAt,
+                        try OutboxCoding.encode(item.alert), decidedAt, decidedAt, item.silenced ? 1 : 0,
                     ])
+                if item.silenced { try Self.markSilenced(item.alert.occurrences, job: update.job, db) }
             }
             for id in update.deletedVersions {
                 try db.execute(

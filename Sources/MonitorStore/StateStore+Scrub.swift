@@ -140,10 +140,13 @@ extension StateStore {
                 for item in progress.notifications {
                     try db.execute(
                         sql: """
-                            INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [item.route, progress.job, item.alert.event.rawValue, item.dedupKey, try OutboxCoding.encode(item.alert), at, at])
+                        arguments: [
+                            item.route, progress.job, item.alert.event.rawValue, item.dedupKey, try OutboxCoding.encode(item.alert), at, at,
+                            item.silenced ? 1 : 0,
+                        ])
                 }
             }
             if progress.complete {

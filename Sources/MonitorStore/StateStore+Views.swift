@@ -32,7 +32,7 @@ extension StateStore {
             return Dictionary(try rows.map { ($0["job"] as String, try Self.occurrence($0)) }) { a, _ in a }
         }
         let newest = try latest("")
-        let decided = try latest("WHERE state != '\(Verdict.pending.rawValue)'")
+        let decided = try latest("WHERE state NOT IN (\(Self.statuslessVerdictList))")
         var lastSuccess: [String: Date] = [:]
         var lastGood: [String: Date] = [:]
         for row in try Row.fetchAll(
@@ -64,6 +64,8 @@ extension StateStore {
             openWindows[row["job"]] = try row.time("closes")
         }
         let corrupted = try Self.corruptedVersionCounts(db)
+        let silences = try Row.fetchAll(db, sql: "SELECT * FROM silence WHERE ends_at > ?", arguments: [Timestamp.string(now)])
+            .map { try Self.storedSilence($0).silence }
         let records = try jobs.map { active in
             let name = active.job.name
             var record = JobRecords(
@@ -76,6 +78,7 @@ extension StateStore {
                     ).map { try Self.occurrence($0) }
                 }, lastGoodAt: lastGood[name])
             record.corruptedVersions = corrupted[name] ?? 0
+            record.silences = silences.filter { $0.selects(active.job) }
             if occurrenceLimit != nil, active.job.detectsAnomalies {
                 // One-job views say how far the job is from a history its runs are compared with.
                 record.baselineRuns = try Int.fetchOne(
@@ -100,11 +103,13 @@ extension StateStore {
             db,
             sql: """
                 SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished,
-                  (SELECT count(*) FROM version WHERE corrupted IS NOT NULL AND deleted_at IS NULL) AS corrupted
+                  (SELECT count(*) FROM version WHERE corrupted IS NOT NULL AND deleted_at IS NULL) AS corrupted,
+                  (SELECT coalesce(max(id), 0) || '/' || coalesce(max(expired_at), '') FROM silence) AS silences
                 FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
                 """)
         return ChangeStamp(
-            revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil, corruptedVersions: row?["corrupted"] ?? 0)
+            revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil, corruptedVersions: row?["corrupted"] ?? 0,
+            silences: row?["silences"] ?? "")
     }
 
     /// When the last scan finished, for `/healthz` and stale-data notes.
@@ -133,8 +138,11 @@ public struct ChangeStamp: Sendable, Hashable {
     public var scanFinished: Bool
     /// Kept versions marked CORRUPTED: the scrub (or `monitor verify`) changes the views between scans.
     public var corruptedVersions: Int
+    /// The newest silence and the latest expiry: `silence add` and `silence expire` change the views.
+    public var silences: String
 
-    public init(revision: Int64?, scan: Int64?, scanFinished: Bool, corruptedVersions: Int = 0) {
+    public init(revision: Int64?, scan: Int64?, scanFinished: Bool, corruptedVersions: Int = 0, silences: String = "") {
+        self.silences = silences
         self.revision = revision
         self.scan = scan
         self.scanFinished = scanFinished

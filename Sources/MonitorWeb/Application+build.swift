@@ -12,11 +12,15 @@ public func buildRouter(_ dependencies: WebDependencies, listen: ListenAddress) 
     DashboardController().addRoutes(to: router.group())
     HealthController(dependencies: dependencies).addRoutes(to: router.group())
     MetricsController(dependencies: dependencies).addRoutes(to: router.group())
+    // Healthchecks-style pings (SPEC §13): their key is their secret, so no API token rule.
+    PingController(dependencies: dependencies, judge: dependencies.pingJudge, recorder: PingRecorder(store: dependencies.store))
+        .addRoutes(to: router.group("ping"))
     // The token rule sits on the `api` group: it runs for whatever the router dispatched to an
     // API route, however the path was spelled; unknown API paths are routes of the group too.
     let api = router.group("api").add(middleware: APIAccessMiddleware(settings: dependencies.settings, environment: dependencies.environment))
     JobsController(dependencies: dependencies).addRoutes(to: api)
     JobHistoryController(dependencies: dependencies).addRoutes(to: api)
+    JobPingsController(dependencies: dependencies).addRoutes(to: api)
     UnknownAPIRoutes().addRoutes(to: api)
     return router
 }
@@ -32,6 +36,7 @@ public func buildApplication(_ dependencies: WebDependencies, listen: ListenAddr
                 additionalChannelHandlers: [ConnectionGuardHandler(connections: connections)],
                 idleTimeout: TimeAmount(limits.idle))),
         configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "monitor"),
+        services: [dependencies.pingJudge],
         logger: dependencies.logger
     )
 }

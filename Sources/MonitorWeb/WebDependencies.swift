@@ -13,6 +13,8 @@ public struct WebDependencies: Sendable {
     public let jobsCache: JobsDocumentCache
     let jobsSource: JobsDocumentSource
     public let scans: ScanCoordinator
+    /// Scans a pinged job soon after its ping (SPEC §13); runs as a service of the HTTP server.
+    public let pingJudge: PingJudge
     /// Whether the state file is still the one opened at start (`/healthz`, every scan).
     public let stateFile: StateFileWatch
     public let environment: [String: String]
@@ -33,6 +35,7 @@ public struct WebDependencies: Sendable {
         self.scans = ScanCoordinator(
             store: store, stateFile: stateFile, settings: settings, metrics: metrics, jobsCache: jobsCache,
             jobsSource: jobsSource, clock: clock, logger: logger)
+        self.pingJudge = PingJudge(coordinator: scans, logger: logger)
         self.environment = environment
         self.clock = clock
         self.logger = logger

@@ -10,8 +10,19 @@ import Testing
 // SIGKILLing a real `monitor scan` at random moments while it promotes a 64 MiB backup.
 
 @Suite struct PromotionKillTests {
-    @Test func aScanKilledAtRandomMomentsNeverLeavesCurrentVersionIncomplete() throws {
-        let box = try BackupSandbox.dailyJob()
+    /// With `promote: link_unchanged` every retry's dump is the one of the current version: the
+    /// kills land while it is hashed in staging, linked, made read-only, or renamed.
+    @Test(arguments: ["copy", "link_unchanged"])
+    func aScanKilledAtRandomMomentsNeverLeavesCurrentVersionIncomplete(promote: String) throws {
+        let box = try BackupSandbox(
+            jobs: """
+                  db:
+                    destination: nas
+                    schedule: "0 2 * * *"
+                    window: 3h
+                    promote: \(promote)
+                """)
+        try box.monitor(["apply", "--now", "2026-11-20T12:00:00Z"])
         let dump = try #require(FileHandle(forReadingAtPath: "/dev/urandom")?.readData(ofLength: 64 << 20))
         try box.stage("db", ["dump.sql.gz": dump, "globals/roles.sql": Data("CREATE ROLE app;\n".utf8)])
         try box.monitor(["seal", "backups/db/staging", "--status", "SUCCESS", "--finished-at", "2026-11-21T02:00:00Z"])

@@ -27,17 +27,29 @@ import Testing
         let locked = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let released = Flag()
-        let holder = Task.detached {
-            try other.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                try db.execute(sql: "UPDATE job SET retired_at = '2026-11-21T03:00:00Z' WHERE name = 'idle'")  // never committed
+        let finished = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        // On a thread of its own, not a task: it blocks while it holds the lock, and a blocked
+        // task would take one of the few threads of the concurrency pool that the server and the
+        // rest of the suite need (under a loaded full run, the scan then waited past its 15 s).
+        Thread.detachNewThread {
+            do {
+                try other.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    try db.execute(sql: "UPDATE job SET retired_at = '2026-11-21T03:00:00Z' WHERE name = 'idle'")  // never committed
+                    locked.signal()
+                    release.wait()
+                    released.set()
+                    try db.execute(sql: "ROLLBACK")
+                }
+            } catch {
+                failure.withLock { $0 = "\(error)" }
                 locked.signal()
-                release.wait()
-                released.set()
-                try db.execute(sql: "ROLLBACK")
             }
+            finished.signal()
         }
         locked.wait()
+        #expect(failure.withLock { $0 } == nil)
 
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/jobs", method: .get, headers: auth) { response in
@@ -63,6 +75,7 @@ import Testing
             release.signal()
             try await scan
         }
-        try await holder.value
+        finished.wait()
+        #expect(failure.withLock { $0 } == nil)
     }
 }

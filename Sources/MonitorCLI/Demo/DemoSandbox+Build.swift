@@ -37,7 +37,7 @@ extension DemoSandbox {
         let store: StateStore
         do { store = try StateStore.open(path: statePath, create: true) } catch { throw .store(error) }
         let first = try apply(scenario.yaml(includingPendingJob: false), to: store, at: scenario.historyStart)
-        let scanner = MonitorRuntime.Scanner(store: store, logger: logger)
+        let scanner = MonitorRuntime.Scanner(store: store, sources: RunSources.standard(), logger: logger)
 
         var steps: [(time: Date, order: Int, step: Step)] = []
         var lateRun: Date?

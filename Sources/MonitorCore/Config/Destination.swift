@@ -5,6 +5,9 @@ public struct Destination: Sendable, Hashable, Codable {
     public var path: String
     /// Promoted versions kept, the current one included; at least 1.
     public var keepVersions: Int
+    /// `promote:` as written; `nil` means `copy`. Stored only when written, so that states
+    /// applied before it existed plan no change.
+    public var promote: PromotionMode?
 
     public static let defaultKeepVersions = 3
 
@@ -15,7 +18,7 @@ public struct Destination: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, path
+        case name, path, promote
         case keepVersions = "keep_versions"
     }
 }

@@ -21,6 +21,20 @@ public struct Job: Sendable, Hashable, Codable {
     public var anomaly: Bool?
     /// The job is STALE when its newest good run finished longer ago than this.
     public var maxAge: TimeSpan?
+    /// `promote:` as written; `nil` means the destination's, else `copy` (``ActiveJob/promotionMode``).
+    /// Stored only when written, like `anomaly`.
+    public var promote: PromotionMode?
+    /// `source:` as written; `nil` means the default, `status_file` (stored only when written).
+    public var source: Source?
+
+    /// Where the job's runs come from.
+    public var effectiveSource: Source { source ?? .statusFile }
+
+    /// `maintenance:` — its own windows and the top-level ones that select it (SPEC §16); an
+    /// occurrence whose window lies inside one is SKIPPED, not MISSING. Stored only when there are some.
+    public var maintenance: [MaintenanceWindow]?
+    /// The `silences:` of the configuration that select it (SPEC §16); stored only when there are some.
+    public var silences: [Silence]?
 
     /// Whether runs are judged against the job's own history.
     public var detectsAnomalies: Bool { anomaly ?? true }
@@ -42,8 +56,9 @@ public struct Job: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, destination, schedule, window, timezone, verify, routes, labels, description, expect, anomaly
+        case name, destination, schedule, window, timezone, verify, routes, labels, description, expect, anomaly, source, promote
         case maxAge = "max_age"
+        case maintenance, silences
     }
 }
 

@@ -10,6 +10,13 @@ public struct Settings: Sendable, Hashable, Codable {
     public var publicURL: String?
     /// Name of the environment variable that holds the API token; never the token itself.
     public var apiTokenEnv: String?
+    /// Name of the environment variable that holds the key of the ping routes (SPEC §13); without
+    /// one they answer 404. Never the key itself.
+    public var pingKeyEnv: String?
+    /// The restic and borg programs that `source: restic` and `source: borg` run (SPEC §13): a
+    /// name looked up in `PATH`, or a path. `nil` means `restic` / `borg` from `PATH`.
+    public var resticCommand: String?
+    public var borgCommand: String?
     /// `settings.scrub`, when the configuration sets it (``scrubSettings`` gives the defaults
     /// otherwise); optional so that the stored form of a configuration without it is unchanged.
     public var scrub: ScrubSettings?
@@ -43,6 +50,9 @@ public struct Settings: Sendable, Hashable, Codable {
         case listen
         case publicURL = "public_url"
         case apiTokenEnv = "api_token_env"
+        case pingKeyEnv = "ping_key_env"
+        case resticCommand = "restic_command"
+        case borgCommand = "borg_command"
         case scrub
     }
 }

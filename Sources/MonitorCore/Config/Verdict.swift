@@ -12,13 +12,16 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
     /// bound, stands out from the job's own history, or its files total 0 bytes (SPEC §15).
     /// Promoted like a SUCCESS; retention keeps the newest version that is not SUSPICIOUS.
     case suspicious = "SUSPICIOUS"
+    /// The occurrence's window lay inside a maintenance period (SPEC §16) and no status file came:
+    /// not expected, not alerted. It replaces only MISSING; a run that reports is judged as usual.
+    case skipped = "SKIPPED"
     case pending = "PENDING"
 
     /// Whether it is a problem: something an alert route can subscribe to with `on:`.
     public var isProblem: Bool {
         switch self {
         case .failed, .missing, .hashMismatch, .suspicious: true
-        case .success, .pending: false
+        case .success, .skipped, .pending: false
         }
     }
 
@@ -27,6 +30,10 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
 
     /// Whether it is final for its occurrence (only PENDING still waits for its window).
     public var isDecided: Bool { self != .pending }
+
+    /// Whether it can be the job's status (SPEC §4): decided, and not SKIPPED — a skipped
+    /// occurrence is passed over, so it never hides an earlier problem.
+    public var setsJobStatus: Bool { isDecided && self != .skipped }
 
     /// Whether the run brought a usable backup (its files verified and promoted): SUCCESS or
     /// SUSPICIOUS. A good run ends a STALE period.
@@ -47,6 +54,8 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CodingKe
             "The backup job \(job) reported SUCCESS, but the backup looks wrong."
         case .success:
             "The backup job \(job) succeeded."
+        case .skipped:
+            "The backup job \(job) was not expected: its window lay inside a maintenance period."
         case .pending:
             "The backup job \(job) is waiting for its status file."
         }

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 enum DestinationDecoding {
-    static let keys = ["path", "keep_versions"]
+    static let keys = ["path", "keep_versions", "promote"]
     static let hints: [String: String] = ["schedule": "to a job", "window": "to a job", "destination": "to a job"]
 }
 
@@ -34,6 +34,13 @@ extension ConfigDecoder {
                     reader.error("keep_versions of \(what) must be at least 1 (the current version), found \(keep)", at: document.location(of: node))
                     valid = false
                 }
+            } else {
+                valid = false
+            }
+        }
+        if let node = entries["promote"] {
+            if let mode = reader.choice(node, in: document, what: "promote of \(what)", as: PromotionMode.self) {
+                destination.promote = mode
             } else {
                 valid = false
             }

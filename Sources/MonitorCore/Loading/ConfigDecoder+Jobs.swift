@@ -3,7 +3,8 @@ import Yams
 
 enum JobDecoding {
     static let keys = [
-        "destination", "schedule", "window", "timezone", "verify", "routes", "labels", "description", "expect", "anomaly", "max_age",
+        "destination", "schedule", "window", "timezone", "verify", "routes", "labels", "description", "expect", "anomaly", "max_age", "maintenance",
+        "source", "promote",
     ]
     static let required = ["destination", "schedule", "window"]
     static let hints: [String: String] = [
@@ -117,8 +118,32 @@ extension ConfigDecoder {
         if let node = entries["anomaly"] {
             if let flag = reader.boolean(node, in: document, what: "anomaly of \(what)") { job.anomaly = flag } else { valid = false }
         }
+        if let node = entries["maintenance"] {
+            if let windows = decodeMaintenanceList(node, in: document, what: "maintenance of \(what)") {
+                // A window without its own timezone is read in the job's.
+                let zone = job.timezone
+                job.maintenance = windows.map { declared in
+                    var window = declared.window
+                    if !declared.zoned { window.timezone = zone }
+                    return window
+                }
+                if job.maintenance?.isEmpty == true { job.maintenance = nil }
+            } else {
+                valid = false
+            }
+        }
         if let node = entries["max_age"] {
             if let span = reader.duration(node, in: document, what: "max_age of \(what)") { job.maxAge = span } else { valid = false }
+        }
+        if let node = entries["promote"] {
+            if let mode = reader.choice(node, in: document, what: "promote of \(what)", as: PromotionMode.self) {
+                job.promote = mode
+            } else {
+                valid = false
+            }
+        }
+        if let node = entries["source"] {
+            if let source = decodeSource(node, in: document, what: "source of \(what)") { job.source = source } else { valid = false }
         }
         return valid
     }

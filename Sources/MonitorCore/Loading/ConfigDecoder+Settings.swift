@@ -2,7 +2,9 @@ import Foundation
 import Yams
 
 enum SettingsDecoding {
-    static let keys = ["state", "scan_interval", "timezone", "listen", "public_url", "api_token_env", "scrub"]
+    static let keys = [
+        "state", "scan_interval", "timezone", "listen", "public_url", "api_token_env", "ping_key_env", "restic_command", "borg_command", "scrub",
+    ]
     static let scrubKeys = ["every", "budget"]
     static let hints: [String: String] = ["path": "to a destination", "window": "to a job", "schedule": "to a job"]
     static let instead: [String: String] = [
@@ -17,59 +19,62 @@ extension ConfigDecoder {
     func decodeSettings(_ entries: [String: Declaration], defaultStateFolder: String) -> Settings? {
         var settings = Settings(state: (defaultStateFolder as NSString).appendingPathComponent(Settings.defaultStateFileName))
         var valid = true
-        func read<T>(_ key: String, _ decode: (Node, YAMLDocument) -> T?, apply: (T) -> Void) {
-            guard let declaration = entries[key] else { return }
-            if let value = decode(declaration.value, declaration.document) { apply(value) } else { valid = false }
+        // A key that does not decode makes the settings invalid; its problem is already reported.
+        func decoded<T>(_ key: String, _ decode: (Node, YAMLDocument) -> T?) -> T? {
+            guard let declaration = entries[key] else { return nil }
+            let value = decode(declaration.value, declaration.document)
+            if value == nil { valid = false }
+            return value
         }
-        read(
-            "state",
-            { node, document in
-                reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map {
-                    resolve($0, declaredIn: document)
-                }
+        /// A setting with a default, replaced when written.
+        func read<T>(_ key: String, replacing path: WritableKeyPath<Settings, T>, _ decode: (Node, YAMLDocument) -> T?) {
+            if let value = decoded(key, decode) { settings[keyPath: path] = value }
+        }
+        /// An optional setting.
+        func read<T>(_ key: String, into path: WritableKeyPath<Settings, T?>, _ decode: (Node, YAMLDocument) -> T?) {
+            if let value = decoded(key, decode) { settings[keyPath: path] = value }
+        }
+        read("state", replacing: \.state) { node, document in
+            reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map {
+                resolve($0, declaredIn: document)
             }
-        ) { settings.state = $0 }
-        read(
-            "scan_interval",
-            { (node: Node, document: YAMLDocument) -> TimeSpan? in
-                guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
-                guard span >= SettingsDecoding.minimumScanInterval else {
-                    reader.error(
-                        "settings.scan_interval must be at least \(SettingsDecoding.minimumScanInterval), found \(span)",
-                        at: document.location(of: node))
-                    return nil
-                }
-                return span
+        }
+        read("scan_interval", replacing: \.scanInterval) { (node: Node, document: YAMLDocument) -> TimeSpan? in
+            guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
+            guard span >= SettingsDecoding.minimumScanInterval else {
+                reader.error(
+                    "settings.scan_interval must be at least \(SettingsDecoding.minimumScanInterval), found \(span)",
+                    at: document.location(of: node))
+                return nil
             }
-        ) { settings.scanInterval = $0 }
-        read("timezone", { node, document in timezone(node, in: document, what: "settings.timezone") }) { settings.timezone = $0 }
-        read(
-            "listen",
-            { (node: Node, document: YAMLDocument) -> ListenAddress? in
-                guard let text = reader.string(node, in: document, what: "settings.listen", expected: "an address such as 127.0.0.1:8080") else {
-                    return nil
-                }
-                do { return try ListenAddress(parsing: text) } catch let error as ListenAddressParseError {
-                    reader.error("settings.listen: \(error.message)", at: document.location(of: node))
-                    return nil
-                } catch {
-                    return nil
-                }
+            return span
+        }
+        read("timezone", replacing: \.timezone) { node, document in timezone(node, in: document, what: "settings.timezone") }
+        read("listen", replacing: \.listen) { (node: Node, document: YAMLDocument) -> ListenAddress? in
+            guard let text = reader.string(node, in: document, what: "settings.listen", expected: "an address such as 127.0.0.1:8080") else {
+                return nil
             }
-        ) { settings.listen = $0 }
-        read(
-            "public_url",
-            { node, document in
-                webURL(node, in: document, what: "settings.public_url")
+            do { return try ListenAddress(parsing: text) } catch let error as ListenAddressParseError {
+                reader.error("settings.listen: \(error.message)", at: document.location(of: node))
+                return nil
+            } catch {
+                return nil
             }
-        ) { settings.publicURL = $0 }
-        read(
-            "api_token_env",
-            { node, document in
-                reader.environmentVariable(node, in: document, what: "settings.api_token_env", purpose: "the API token")
-            }
-        ) { settings.apiTokenEnv = $0 }
-        read("scrub", { node, document in decodeScrub(node, in: document) }) { settings.scrub = $0 }
+        }
+        read("public_url", into: \.publicURL) { node, document in
+            webURL(node, in: document, what: "settings.public_url")
+        }
+        read("api_token_env", into: \.apiTokenEnv) { node, document in
+            reader.environmentVariable(node, in: document, what: "settings.api_token_env", purpose: "the API token")
+        }
+        read("ping_key_env", into: \.pingKeyEnv) { node, document in
+            reader.environmentVariable(node, in: document, what: "settings.ping_key_env", purpose: "the key of the ping routes")
+        }
+        read("restic_command", into: \.resticCommand) { node, document in
+            command(node, in: document, what: "settings.restic_command", tool: "restic")
+        }
+        read("borg_command", into: \.borgCommand) { node, document in command(node, in: document, what: "settings.borg_command", tool: "borg") }
+        read("scrub", into: \.scrub) { node, document in decodeScrub(node, in: document) }
         return valid ? settings : nil
     }
 
@@ -98,6 +103,28 @@ extension ConfigDecoder {
             }
         }
         return valid ? scrub : nil
+    }
+
+    /// A program to run: a name looked up in `PATH` (`restic`), or a path (absolute, or relative to
+    /// the declaring file's folder). Never a command line: arguments are monitor's own.
+    func command(_ node: Node, in document: YAMLDocument, what: String, tool: String) -> String? {
+        guard let text = reader.string(node, in: document, what: what, expected: "a program name or path such as /usr/bin/\(tool)") else {
+            return nil
+        }
+        // A path may hold a space (`/opt/My Tools/restic`); a name with one is a command line.
+        guard text.contains("/") || !text.contains(where: \.isWhitespace) else {
+            reader.error(
+                "\(what) names one program, found \"\(text)\"; monitor passes \(tool)'s arguments itself, so write the path of the program alone",
+                at: document.location(of: node))
+            return nil
+        }
+        guard text.contains("/") else {
+            reader.refer(to: .command(name: text, purpose: what, location: document.location(of: node)))
+            return text
+        }
+        let path = resolve(text, declaredIn: document)
+        reader.refer(to: .command(name: path, purpose: what, location: document.location(of: node)))
+        return path
     }
 
     /// An IANA timezone name known to this system, with a suggestion when it is misspelt.

@@ -7,8 +7,11 @@ struct ConfigDecoder {
     let reader: NodeReader
     /// The absolute folder of a configuration file, for resolving relative paths.
     let folderOf: (String) -> String
+    /// The clock of whoever loads the configuration: a silence without `from` may last at most
+    /// 30 days from it. `nil` skips that one check.
+    var now: Date? = nil
 
-    static let topLevelKeys = ["version", "settings", "destinations", "alert_routes", "jobs"]
+    static let topLevelKeys = ["version", "settings", "destinations", "alert_routes", "jobs", "silences", "maintenance"]
     static let supportedVersion = 1
 
     /// One named object (`jobs.db`, `destinations.nas`, ...) as written.
@@ -26,6 +29,9 @@ struct ConfigDecoder {
         var destinations: [Declaration] = []
         var routes: [Declaration] = []
         var jobs: [Declaration] = []
+        /// `silences:` and top-level `maintenance:` entries: lists, so files add to them.
+        var silences: [ListEntry] = []
+        var maintenance: [ListEntry] = []
         /// Top-level keys of sections that may have lost declarations to an error already reported
         /// (a file that is not YAML, a misspelt or repeated section, a section that is not a mapping).
         /// A reference into such a section that finds nothing is not reported: it would only echo that error.
@@ -48,8 +54,32 @@ struct ConfigDecoder {
                 destinations: Declared(names: destinationNames, complete: !sections.incomplete.contains("destinations")),
                 routes: Declared(names: routeNames, complete: !sections.incomplete.contains("alert_routes")))
         }
+        if let settings, settings.pingKeyEnv == nil, !sections.incomplete.contains("settings") {
+            // A ping job without a ping key can never hear from its producer (SPEC §13).
+            for job in jobs where job.value.source == .ping {
+                reader.warning(
+                    "job \"\(job.value.name)\" has source: ping, but settings.ping_key_env is not set, so its pings are refused (404) "
+                        + "and every run shows MISSING; set ping_key_env: VARIABLE and give the daemon the key in that variable",
+                    at: job.location)
+            }
+        }
+        if let settings {
+            // restic and borg from PATH, as the first job that runs each would find them where check runs.
+            let tools: [(Source.Kind, String?)] = [(.restic, settings.resticCommand), (.borg, settings.borgCommand)]
+            for (kind, command) in tools where command == nil {
+                guard let job = jobs.sorted(by: { $0.value.name < $1.value.name }).first(where: { $0.value.source?.kind == kind }) else { continue }
+                reader.refer(to: .command(name: kind.rawValue, purpose: "source of job \"\(job.value.name)\"", location: job.location))
+            }
+        }
+        var attached = jobs
+        let declaredJobs = Declared(names: Set(sections.jobs.map(\.name)), complete: !sections.incomplete.contains("jobs"))
+        attach(decodeSilences(sections.silences, jobs: declaredJobs), to: &attached)
+        attach(
+            maintenance: decodeTopLevelMaintenance(
+                sections.maintenance, timezone: settings?.timezone ?? Settings.defaultTimezone, jobs: declaredJobs),
+            to: &attached)
         guard let settings, !reader.diagnostics.hasErrors else { return nil }
-        return Configuration(settings: settings, destinations: destinations, routes: routes, jobs: jobs, files: files)
+        return Configuration(settings: settings, destinations: destinations, routes: routes, jobs: attached, files: files)
     }
 
     // MARK: - Merging files
@@ -95,6 +125,9 @@ struct ConfigDecoder {
                 entries, "alert_routes", in: document, kind: "alert route",
                 existing: sections.routes, incomplete: &sections.incomplete)
             sections.jobs += named(entries, "jobs", in: document, kind: "job", existing: sections.jobs, incomplete: &sections.incomplete)
+            sections.silences += list(entries, "silences", in: document, example: "- {match: {job: NAME}, until: T, reason: TEXT}")
+            sections.maintenance += list(
+                entries, "maintenance", in: document, example: "- {match: {env: prod}, schedule: \"0 1 * * SUN\", duration: 4h}")
         }
         return sections
     }
@@ -165,6 +198,13 @@ struct ConfigDecoder {
             declarations.append(Declaration(name: name, key: key, value: value, document: document))
         }
         return declarations
+    }
+
+    /// The entries of a top-level list section (`silences:`, `maintenance:`).
+    private func list(_ entries: NodeReader.Entries, _ section: String, in document: YAMLDocument, example: String) -> [ListEntry] {
+        guard let node = entries[section], !Self.isEmptySection(node) else { return [] }
+        guard let items = reader.sequence(node, in: document, what: section, example: example) else { return [] }
+        return items.map { ListEntry(node: $0, document: document) }
     }
 
     private static func isEmptySection(_ node: Node) -> Bool {

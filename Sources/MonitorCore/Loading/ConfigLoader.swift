@@ -20,9 +20,13 @@ public struct ConfigLoader: Sendable {
 
     /// The folder relative paths are resolved against when `path` is relative.
     let workingDirectory: String
+    /// The clock silences without `from` are measured from (at most 30 days); `nil` skips that check.
+    let now: Date?
 
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    /// - Parameter now: defaults to the clock: loading a configuration is an edge, like reading its files.
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath, now: Date? = Date()) {
         self.workingDirectory = workingDirectory
+        self.now = now
     }
 
     /// `--config`, else `$MONITOR_CONFIG`, else `monitor.yaml`.
@@ -83,7 +87,7 @@ public struct ConfigLoader: Sendable {
         }
 
         let reader = NodeReader()
-        let decoder = ConfigDecoder(reader: reader, folderOf: { (absolute($0) as NSString).deletingLastPathComponent })
+        let decoder = ConfigDecoder(reader: reader, folderOf: { (absolute($0) as NSString).deletingLastPathComponent }, now: now)
         let configuration = decoder.decode(
             documents, files: files, defaultStateFolder: stateFolder,
             complete: documents.count == files.count)

@@ -38,6 +38,15 @@ public struct HostChecks: Sendable {
                     return .warning("file \(path) does not exist here (\(purpose)); put it there before `monitor run`", at: location)
                 }
                 return nil
+            case .command(let name, let purpose, let location):
+                if name.contains("/") {
+                    return FileManager.default.isExecutableFile(atPath: name)
+                        ? nil : .warning("\(name) is not an executable file here (\(purpose)); install it there before `monitor run`", at: location)
+                }
+                let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+                let found = folders.contains { FileManager.default.isExecutableFile(atPath: ($0 as NSString).appendingPathComponent(name)) }
+                return found
+                    ? nil : .warning("no program \(name) in PATH here (\(purpose)); install it, or give its path, before `monitor run`", at: location)
             case .literalSecret(let message, let location):
                 return Diagnostic(strict ? .error : .warning, message, at: location)
             case .notificationURL(let name, let purpose, let location):

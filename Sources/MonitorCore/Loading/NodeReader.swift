@@ -271,6 +271,8 @@ public enum HostReference: Sendable, Hashable {
     case environmentVariable(name: String, purpose: String, location: SourceLocation)
     case directory(path: String, purpose: String, location: SourceLocation)
     case file(path: String, purpose: String, location: SourceLocation)
+    /// A program monitor runs (`settings.restic_command`): a path, or a name looked up in `PATH`.
+    case command(name: String, purpose: String, location: SourceLocation)
     /// A secret written in the configuration itself (a notification URL holding a token): a
     /// warning, an error with `--strict`. `message` never quotes the secret.
     case literalSecret(message: String, location: SourceLocation)

@@ -6,11 +6,15 @@ public struct OutboxItem: Sendable, Hashable {
     /// One notification per (occurrence, verdict, route): inserting the same key twice is a no-op.
     public var dedupKey: String
     public var alert: Alert
+    /// Recorded, never sent: a silence held for the job when it was recorded (SPEC §16), or it is
+    /// the RESOLVED of a problem that was silenced.
+    public var silenced: Bool
 
-    public init(route: String, dedupKey: String, alert: Alert) {
+    public init(route: String, dedupKey: String, alert: Alert, silenced: Bool = false) {
         self.route = route
         self.dedupKey = dedupKey
         self.alert = alert
+        self.silenced = silenced
     }
 }
 
@@ -21,6 +25,12 @@ public struct AlertPolicy: Sendable {
     /// The job's routes, as applied.
     public var routes: [AlertRoute]
     public var publicURL: String?
+    /// Silences kept in the state (`monitor silence add`); those the job's spec carries from
+    /// YAML are read from it. Each is checked against the job and the clock of the event.
+    public var silences: [Silence] = []
+    /// Routes whose latest problem notification of the job was silenced: the RESOLVED that ends
+    /// that problem is silenced too.
+    public var silencedProblemRoutes: Set<String> = []
 
     public init(job: Job, routes: [AlertRoute], publicURL: String?) {
         self.job = job
@@ -107,13 +117,13 @@ public struct AlertPolicy: Sendable {
                 }
             }
         }
-        return items
+        return silencing(items, now: now)
     }
 
     /// The notifications for versions a scrub (or `monitor verify`) found changed on disk: one
     /// per (version, route), for routes that hear CORRUPTED.
     public func corruption(of versions: [CorruptedVersion], now: Date) -> [OutboxItem] {
-        routes.filter { $0.on.contains(.corrupted) }.flatMap { route in
+        let items = routes.filter { $0.on.contains(.corrupted) }.flatMap { route in
             versions.map { version in
                 OutboxItem(
                     route: route.name, dedupKey: "\(job.name)/\(route.name)/CORRUPTED/\(version.id)",
@@ -122,6 +132,7 @@ public struct AlertPolicy: Sendable {
                         message: "version \(version.id): \(version.reason)", now: now))
             }
         }
+        return silencing(items, now: now)
     }
 
     private func item(_ route: AlertRoute, now: Date, key: String, event: NotificationEvent, records: [OccurrenceRecord], message: String?)

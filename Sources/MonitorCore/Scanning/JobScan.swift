@@ -10,6 +10,19 @@ public enum StatusOutcome: Sendable, Hashable {
     /// A temporary fault of this host (too many open files, an I/O error…) stopped reading or
     /// promoting it: nothing is judged this scan.
     case postponed(String)
+    /// What a source other than the status file (SPEC §13) holds that the ledger has not
+    /// recorded yet, oldest first; `unreadable` when the source could not be read this scan
+    /// (the tool's own words): occurrences whose window ends meanwhile are FAILED with it.
+    case runs([StatusEvidence], unreadable: String?)
+
+    /// The runs to judge, in order.
+    public var evidences: [StatusEvidence] {
+        switch self {
+        case .nothing, .postponed: []
+        case .evidence(let evidence): [evidence]
+        case .runs(let runs, _): runs
+        }
+    }
 }
 
 /// A new status file, read (and for SUCCESS promoted).
@@ -39,22 +52,22 @@ public struct JobScanInput: Sendable {
     /// What the ledger held before this scan.
     public var ledger: JobLedger
     public var outcome: StatusOutcome
-    /// The ledger's row for the occurrence the new status file is attributed to
-    /// (``JobScan/attribution(of:job:now:)``), when the ledger has one.
-    public var attributedRow: OccurrenceRecord?
+    /// The ledger's rows for the occurrences the new runs are attributed to
+    /// (``JobScan/attribution(of:job:now:)``), where the ledger has them and they are not pending.
+    public var attributedRows: [OccurrenceRecord]
     /// Whether the destination's folder exists (storage mounted): it words a MISSING.
     public var destinationPresent: Bool
     public var policy: AlertPolicy
     public var now: Date
 
     public init(
-        job: ActiveJob, ledger: JobLedger, outcome: StatusOutcome, attributedRow: OccurrenceRecord?,
+        job: ActiveJob, ledger: JobLedger, outcome: StatusOutcome, attributedRows: [OccurrenceRecord],
         destinationPresent: Bool, policy: AlertPolicy, now: Date
     ) {
         self.job = job
         self.ledger = ledger
         self.outcome = outcome
-        self.attributedRow = attributedRow
+        self.attributedRows = attributedRows
         self.destinationPresent = destinationPresent
         self.policy = policy
         self.now = now
@@ -105,7 +118,7 @@ public enum JobScan {
         for occurrence in fresh { rows[occurrence.scheduledAt] = OccurrenceRecord(occurrence: occurrence) }
 
         var update = JobLedgerUpdate(job: job.name)
-        if case .evidence(let status) = input.outcome {
+        for status in input.outcome.evidences {
             if let version = status.promoted { update.versions.append(version) }
             var file = status.record
             let evidence = judged(status.evidence, job: job, baseline: ledger.baseline)
@@ -116,22 +129,29 @@ public enum JobScan {
             if let attributed = attribution(of: status.instant, job: input.job, now: now) {
                 let key = attributed.scheduledAt
                 if rows[key] == nil {
-                    original[key] = input.attributedRow
-                    rows[key] = input.attributedRow ?? OccurrenceRecord(occurrence: attributed)
+                    let stored = input.attributedRows.first { $0.occurrence.scheduledAt == key }
+                    original[key] = stored
+                    rows[key] = stored ?? OccurrenceRecord(occurrence: attributed)
                 }
                 rows[key] = VerdictRules.with(evidence, rows[key] ?? OccurrenceRecord(occurrence: attributed))
                 file?.scheduledAt = key
             }
             if let file { update.statusFiles.append(file) }
         }
+        var unreadable: String?
+        if case .runs(_, let reason) = input.outcome { unreadable = reason }
 
         let missingMessage =
-            input.destinationPresent
-            ? nil
-            : "no status file: the destination folder \(input.job.destination.path) does not exist (storage not mounted?)"
+            job.effectiveSource != .statusFile
+            ? job.effectiveSource.kind.missingMessage
+            : input.destinationPresent
+                ? nil
+                : "no status file: the destination folder \(input.job.destination.path) does not exist (storage not mounted?)"
         var verdicts: [OccurrenceRecord] = []
         for (key, record) in rows {
-            let decided = VerdictRules.withoutEvidence(record, now: now, missingMessage: missingMessage)
+            let decided = VerdictRules.skippingMaintenance(
+                VerdictRules.withoutEvidence(record, now: now, missingMessage: missingMessage, unreadable: unreadable), before: record,
+                maintenance: job.maintenance)
             guard decided != original[key] else { continue }
             update.occurrences.append(decided)
             if decided.state != .pending, decided.state != original[key]?.state { verdicts.append(decided) }
@@ -165,7 +185,7 @@ public enum JobScan {
         stale: Staleness.Change, policy: AlertPolicy, now: Date
     ) -> [OutboxItem] {
         guard !policy.routes.isEmpty else { return [] }
-        let decided = changed.filter { $0.state != .pending }
+        let decided = changed.filter(\.state.setsJobStatus)
         var latest = ledger.latestDecided
         for record in decided where record.occurrence.scheduledAt >= (latest?.occurrence.scheduledAt ?? .distantPast) {
             latest = record

@@ -111,10 +111,13 @@ public struct JobLedger: Sendable {
     public var lastGood: Date?
     /// When a STALE event was last recorded for the job, if ever.
     public var staleAlertedAt: Date?
+    /// Routes whose latest problem notification of the job was recorded silenced (SPEC §16).
+    public var silencedProblemRoutes: Set<String>
 
     public init(
         lastKnown: Date?, pending: [OccurrenceRecord], statusKnown: Bool, latestDecided: OccurrenceRecord?,
-        lastProblemAlert: [String: Date], baseline: [RunFigures] = [], lastGood: Date? = nil, staleAlertedAt: Date? = nil
+        lastProblemAlert: [String: Date], silencedProblemRoutes: Set<String> = [], baseline: [RunFigures] = [], lastGood: Date? = nil,
+        staleAlertedAt: Date? = nil
     ) {
         self.lastKnown = lastKnown
         self.pending = pending
@@ -124,5 +127,6 @@ public struct JobLedger: Sendable {
         self.baseline = baseline
         self.lastGood = lastGood
         self.staleAlertedAt = staleAlertedAt
+        self.silencedProblemRoutes = silencedProblemRoutes
     }
 }

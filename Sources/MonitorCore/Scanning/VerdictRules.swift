@@ -10,10 +10,12 @@ public struct OccurrenceRecord: Sendable, Hashable {
     public var versionID: String?
     /// The run's size, file count and duration, when its status file brought them.
     public var figures: RunFigures?
+    /// A notification about it was recorded while a silence held, and never sent (SPEC §16).
+    public var silenced: Bool
 
     public init(
         occurrence: Occurrence, state: Verdict = .pending, late: Bool = false, finishedAt: Date? = nil,
-        message: String? = nil, versionID: String? = nil, figures: RunFigures? = nil
+        message: String? = nil, versionID: String? = nil, figures: RunFigures? = nil, silenced: Bool = false
     ) {
         self.occurrence = occurrence
         self.state = state
@@ -22,6 +24,7 @@ public struct OccurrenceRecord: Sendable, Hashable {
         self.message = message
         self.versionID = versionID
         self.figures = figures
+        self.silenced = silenced
     }
 }
 
@@ -45,12 +48,21 @@ public struct Evidence: Sendable, Hashable {
 
 /// The verdict rules of SPEC §4, as pure functions of the ledger row, the evidence and the clock.
 public enum VerdictRules {
-    /// The row after a scan at `now` with no new status file: PENDING until the window ends, then MISSING.
-    public static func withoutEvidence(_ record: OccurrenceRecord, now: Date, missingMessage: String? = nil) -> OccurrenceRecord {
+    /// The row after a scan at `now` with no new status file: PENDING until the window ends, then
+    /// MISSING — or FAILED with `unreadable`, the reason the job's source could not be read
+    /// (a repository that refuses to open is a failure, not an absence: SPEC §13).
+    public static func withoutEvidence(
+        _ record: OccurrenceRecord, now: Date, missingMessage: String? = nil, unreadable: String? = nil
+    ) -> OccurrenceRecord {
         guard record.state == .pending, now >= record.occurrence.windowEnd else { return record }
         var decided = record
-        decided.state = .missing
-        decided.message = missingMessage ?? "no status file arrived before the window ended"
+        if let unreadable {
+            decided.state = .failed
+            decided.message = unreadable
+        } else {
+            decided.state = .missing
+            decided.message = missingMessage ?? Source.Kind.statusFile.missingMessage
+        }
         return decided
     }
 
@@ -62,7 +74,7 @@ public enum VerdictRules {
             guard let new = evidence.finishedAt, new >= current else { return record }
         }
         var updated = record
-        if record.state == .missing { updated.late = true }
+        if record.state == .missing || record.state == .skipped { updated.late = true }
         updated.state = evidence.verdict
         updated.finishedAt = evidence.finishedAt
         updated.message = evidence.message
@@ -76,7 +88,7 @@ public enum VerdictRules {
     /// SUSPICIOUS, NEW and PENDING, never a worse verdict.
     public static func jobStatus(latestDecided: Verdict?, hasOpenWindow: Bool, stale: Bool = false) -> JobStatus {
         let status: JobStatus
-        if let latestDecided, latestDecided.isDecided { status = .verdict(latestDecided) } else { status = hasOpenWindow ? .pending : .new }
+        if let latestDecided, latestDecided.setsJobStatus { status = .verdict(latestDecided) } else { status = hasOpenWindow ? .pending : .new }
         guard stale else { return status }
         switch status {
         case .verdict(.success), .verdict(.suspicious), .verdict(.pending), .new: return .stale

@@ -21,6 +21,8 @@ public struct JobRecords: Sendable {
     public var occurrences: [OccurrenceRecord]?
     /// Kept versions the scrub found changed on disk (SPEC §15).
     public var corruptedVersions = 0
+    /// The state's silences that select the job and have not ended (those from YAML are in its spec).
+    public var silences: [Silence] = []
 
     public init(
         active: ActiveJob, newest: OccurrenceRecord?, latestDecided: OccurrenceRecord?, lastSuccessAt: Date?,
@@ -52,6 +54,15 @@ public enum JobViews {
                 let since = Staleness.staleSince(lastGood: record.lastGoodAt, activeSince: record.active.activeSince, maxAge: maxAge)
                 if now >= since { stale = true } else { validUntil = min(validUntil, since) }
             }
+            // A silence that starts or ends changes the view by the clock alone.
+            let silences = ((record.active.job.silences ?? []) + record.silences).filter { $0.selects(record.active.job) }
+            for silence in silences {
+                if silence.holds(at: now) {
+                    validUntil = min(validUntil, silence.until)
+                } else if silence.isUpcoming(at: now), let from = silence.from {
+                    validUntil = min(validUntil, from)
+                }
+            }
             return JobView(
                 job: record.active.job,
                 status: VerdictRules.jobStatus(
@@ -64,7 +75,8 @@ public enum JobViews {
                 baselineRuns: record.baselineRuns,
                 latest: record.newest.map(OccurrenceView.init),
                 next: next.map(NextOccurrenceView.init),
-                occurrences: record.occurrences?.map(OccurrenceView.init))
+                occurrences: record.occurrences?.map(OccurrenceView.init),
+                silencedUntil: silences.filter { $0.holds(at: now) }.map(\.until).max())
         }
         return (views, validUntil)
     }

@@ -11,6 +11,8 @@ public struct JobView: Sendable, Hashable, Encodable {
     public var window: String
     public var timezone: String
     public var labels: [String: String]
+    /// Where the job's runs come from (SPEC §13): `status_file`, `ping`, `restic` or `borg`.
+    public var source: Source.Kind
     public var lastSuccessAt: Date?
     public var currentVersion: VersionView?
     /// How many kept versions (the current one or older) the scrub found changed on disk.
@@ -22,12 +24,15 @@ public struct JobView: Sendable, Hashable, Encodable {
     /// In the one-job form of a job with `anomaly` on: its SUCCESS runs with figures so far, so
     /// that `status` can say when runs start being compared with their history. Not in the JSON.
     public var baselineRuns: Int?
+    /// While a silence holds for the job (SPEC §16): when the last of those ends.
+    public var silencedUntil: Date?
 
     public init(
         job: Job, status: JobStatus, lastSuccessAt: Date?, currentVersion: VersionView?, corruptedVersions: Int = 0, baselineRuns: Int? = nil,
         latest: OccurrenceView?,
-        next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil
+        next: NextOccurrenceView?, occurrences: [OccurrenceView]? = nil, silencedUntil: Date? = nil
     ) {
+        self.silencedUntil = silencedUntil
         name = job.name
         self.status = status
         description = job.description
@@ -36,6 +41,7 @@ public struct JobView: Sendable, Hashable, Encodable {
         window = job.window.description
         timezone = job.timezone
         labels = job.labels
+        source = job.effectiveSource.kind
         self.lastSuccessAt = lastSuccessAt
         self.currentVersion = currentVersion
         self.corruptedVersions = corruptedVersions
@@ -46,10 +52,11 @@ public struct JobView: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, status, description, destination, schedule, window, timezone, labels, latest, next, occurrences
+        case name, status, description, destination, schedule, window, timezone, labels, source, latest, next, occurrences
         case lastSuccessAt = "last_success_at"
         case currentVersion = "current_version"
         case corruptedVersions = "corrupted_versions"
+        case silencedUntil = "silenced_until"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -62,16 +69,18 @@ public struct JobView: Sendable, Hashable, Encodable {
         try c.encode(window, forKey: .window)
         try c.encode(timezone, forKey: .timezone)
         try c.encode(labels, forKey: .labels)
+        try c.encode(source, forKey: .source)
         try c.encode(lastSuccessAt.map(Timestamp.string), forKey: .lastSuccessAt)
         try c.encode(currentVersion, forKey: .currentVersion)
         try c.encode(corruptedVersions, forKey: .corruptedVersions)
+        try c.encode(silencedUntil.map(Timestamp.string), forKey: .silencedUntil)
         try c.encode(latest, forKey: .latest)
         try c.encode(next, forKey: .next)
         if let occurrences { try c.encode(occurrences, forKey: .occurrences) }
     }
 }
 
-/// `{"scheduled_at","window_end","state","late","finished_at","message","version_id"}`.
+/// `{"scheduled_at","window_end","state","late","finished_at","message","version_id","silenced"}`.
 public struct OccurrenceView: Sendable, Hashable, Encodable {
     public var record: OccurrenceRecord
 
@@ -84,10 +93,12 @@ public struct OccurrenceView: Sendable, Hashable, Encodable {
         case finishedAt = "finished_at"
         case message
         case versionID = "version_id"
+        case silenced
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(record.silenced, forKey: .silenced)
         try c.encode(Timestamp.string(record.occurrence.scheduledAt), forKey: .scheduledAt)
         try c.encode(Timestamp.string(record.occurrence.windowEnd), forKey: .windowEnd)
         try c.encode(record.state, forKey: .state)

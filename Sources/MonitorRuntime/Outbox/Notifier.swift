@@ -34,6 +34,7 @@ public struct Notifier: Sendable {
     }
 
     /// Delivers every notification due at `now` (the scan's clock, so `--now` can exercise retries).
+    /// Silenced rows (SPEC §16) are never claimed, so never sent: they stay in the outbox as the record.
     public func deliverDue(now: Date) throws(StoreError) -> Summary {
         var summary = Summary()
         let applied = try store.appliedRouting()

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import MonitorCore
 
-/// Copies the files of a report, two at a time when there are several and the machine has
-/// the cores for it.
+/// Copies (or links, or only verifies) the files of a report, two at a time when there are
+/// several and the machine has the cores for it.
 ///
 /// One file's copy is bound by SHA-256 (one core) while its reads and writes run beside it, so
 /// a second file in flight is what lets a backup made of several files use a second core. When
@@ -13,27 +13,59 @@ struct FileCopies {
     let files: [StatusReport.File]
     let jobFolder: String
 
+    /// What became of one file.
+    struct Outcome: Sendable {
+        /// Bytes copied, linked or verified.
+        var bytes: Int64
+        /// The SHA-256 computed, when the file was hashed on its own (linked, or verified in place).
+        var sha256: String?
+        /// Hard-linked from the current version instead of copied.
+        var linked = false
+    }
+
     /// Files copied at once: more would only compete for the same cores and disk.
     private static let maximumInFlight = 2
 
-    /// - Returns: the number of bytes copied of each file, in the order of `files`.
-    func copy(from staging: Int32, into tree: VersionTree) throws(PromotionFailure) -> [Int64] {
+    /// Copies every file into `tree` (`promote: copy`), with mode 0444 when `readOnly`.
+    ///
+    /// With `linking` (`promote: link_unchanged`) a file whose size and SHA-256 equal a file of
+    /// the current version is hashed in staging, then hard-linked from that version; where the
+    /// link is refused, or nothing matches, it is copied.
+    func copy(from staging: Int32, into tree: VersionTree, readOnly: Bool = false, linking: CurrentFiles? = nil) throws(PromotionFailure)
+        -> [Outcome]
+    {
+        try each { file, hasher throws(PromotionFailure) in
+            let copy = FileCopy(file: file, hasher: hasher, jobFolder: jobFolder, readOnly: readOnly)
+            if let linking, let linked = try linking.link(copy, from: staging, into: tree) { return linked }
+            return Outcome(bytes: try copy.copy(from: staging, into: tree))
+        }
+    }
+
+    /// Verifies every file where it is, in staging (`promote: none`): presence, size, SHA-256.
+    func verifyInPlace(in staging: Int32) throws(PromotionFailure) -> [Outcome] {
+        try each { file, hasher throws(PromotionFailure) in
+            let (size, sha256) = try FileCopy(file: file, hasher: hasher, jobFolder: jobFolder).hash(from: staging)
+            return Outcome(bytes: size, sha256: sha256)
+        }
+    }
+
+    /// Runs `work` on every file, two at a time where that helps, each worker with its own hasher.
+    ///
+    /// - Returns: the outcome of each file, in the order of `files`.
+    private func each(_ work: @Sendable (StatusReport.File, ChunkHasher) throws(PromotionFailure) -> Outcome) throws(PromotionFailure) -> [Outcome] {
         let workers = min(files.count, Self.maximumInFlight, ProcessInfo.processInfo.activeProcessorCount)
         guard workers > 1 else {
             let hasher = ChunkHasher()
-            var sizes: [Int64] = []
-            for file in files {
-                sizes.append(try FileCopy(file: file, hasher: hasher, jobFolder: jobFolder).copy(from: staging, into: tree))
-            }
-            return sizes
+            var outcomes: [Outcome] = []
+            for file in files { outcomes.append(try work(file, hasher)) }
+            return outcomes
         }
         let progress = Progress(count: files.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let hasher = ChunkHasher()
             while let index = progress.nextIndex() {
                 do throws(PromotionFailure) {
-                    let bytes = try FileCopy(file: files[index], hasher: hasher, jobFolder: jobFolder).copy(from: staging, into: tree)
-                    progress.finished(index, bytes: bytes)
+                    progress.finished(index, try work(files[index], hasher))
                 } catch {
                     progress.failed(index, error)
                 }
@@ -42,17 +74,17 @@ struct FileCopies {
         return try progress.result()
     }
 
-    /// Which file comes next, and what the copies came to; shared by the workers under a lock.
+    /// Which file comes next, and what became of each; shared by the workers under a lock.
     private final class Progress: @unchecked Sendable {
         private let lock = NSLock()
         private let count: Int
         private var next = 0
-        private var sizes: [Int64]
+        private var outcomes: [Outcome]
         private var failures: [Int: PromotionFailure] = [:]
 
         init(count: Int) {
             self.count = count
-            sizes = Array(repeating: 0, count: count)
+            outcomes = Array(repeating: Outcome(bytes: 0), count: count)
         }
 
         func nextIndex() -> Int? {
@@ -63,14 +95,14 @@ struct FileCopies {
             }
         }
 
-        func finished(_ index: Int, bytes copied: Int64) { lock.withLock { sizes[index] = copied } }
+        func finished(_ index: Int, _ outcome: Outcome) { lock.withLock { outcomes[index] = outcome } }
 
         func failed(_ index: Int, _ failure: PromotionFailure) { lock.withLock { failures[index] = failure } }
 
-        func result() throws(PromotionFailure) -> [Int64] {
-            let (failure, copied) = lock.withLock { (failures.keys.min().flatMap { failures[$0] }, sizes) }
+        func result() throws(PromotionFailure) -> [Outcome] {
+            let (failure, done) = lock.withLock { (failures.keys.min().flatMap { failures[$0] }, outcomes) }
             if let failure { throw failure }
-            return copied
+            return done
         }
     }
 }

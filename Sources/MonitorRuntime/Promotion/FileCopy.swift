@@ -11,6 +11,8 @@ struct FileCopy {
     let hasher: ChunkHasher
     /// For the hints in messages ("free space on the disk holding ...").
     let jobFolder: String
+    /// Give the copy mode 0444 (`promote: link_unchanged`) instead of the source's permission bits.
+    var readOnly = false
 
     /// Bytes copied since the last hint to the kernel to start writing them back, so that the
     /// final `fsync` of a large file has little left to wait for.
@@ -47,6 +49,61 @@ struct FileCopy {
             try finish(output, like: before, destination: destination)
             try check(count: count, digest: digest, before: before, after: SystemCall.status(of: input, path: source))
             return count
+        } catch let error as SystemCallError {
+            throw PromotionFailure(error, jobFolder: jobFolder)
+        } catch let error as PromotionFailure {
+            throw error
+        } catch {
+            throw PromotionFailure.failed("\(source): \(error)")
+        }
+    }
+
+    /// Reads `staging/<path>` through the hasher without copying it, and checks it against what
+    /// `STATUS.json` says, as ``copy(from:into:)`` does. The SHA-256 is computed whether or not
+    /// one was declared: it is what tells an unchanged file (`link_unchanged`), and what a
+    /// version verified in place (`none`) is recorded with.
+    ///
+    /// - Returns: the size read and the lower-case hex SHA-256.
+    func hash(from staging: Int32) throws(PromotionFailure) -> (size: Int64, sha256: String) {
+        do {
+            let input = try openSource(in: staging)
+            defer { close(input) }
+            let before = try SystemCall.status(of: input, path: source)
+            guard SystemCall.isRegularFile(before) else {
+                throw PromotionFailure.failed("\(source) is not a regular file; only regular files are promoted")
+            }
+            if let size = file.size, size != Int64(before.st_size) {
+                throw PromotionFailure.mismatch("\(source) is \(before.st_size) bytes, STATUS.json says \(size)")
+            }
+            _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
+            var total: Int64 = 0
+            do throws(SystemCallError) {
+                while true {
+                    let buffer = hasher.nextBuffer()
+                    let count = try SystemCall.read(input, into: buffer, path: source)
+                    if count == 0 { break }
+                    hasher.submit(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                    total += Int64(count)
+                }
+            } catch {
+                hasher.reset()
+                throw error
+            }
+            let digest = hasher.finish()
+            let after = try SystemCall.status(of: input, path: source)
+            if let size = file.size, total != size {
+                throw PromotionFailure.mismatch("\(source): read \(total) bytes, STATUS.json says \(size) (the file changed while it was read)")
+            }
+            if let expected = file.sha256 {
+                if digest != expected.lowercased() {
+                    throw PromotionFailure.mismatch("\(source): SHA-256 is \(digest), STATUS.json says \(expected)")
+                }
+            } else if total != Int64(before.st_size) || after.st_size != before.st_size
+                || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+            {
+                throw PromotionFailure.failed("\(source) changed while it was being read — the producer must write STATUS.json last, after its files")
+            }
+            return (total, digest)
         } catch let error as SystemCallError {
             throw PromotionFailure(error, jobFolder: jobFolder)
         } catch let error as PromotionFailure {
@@ -129,7 +186,7 @@ struct FileCopy {
 
     /// Gives the copy the source's permission bits (not its owner, nor set-id bits) and times, then flushes it.
     private func finish(_ output: Int32, like source: stat, destination: String) throws(SystemCallError) {
-        guard fchmod(output, source.st_mode & 0o777) == 0 else {
+        guard fchmod(output, readOnly ? 0o444 : source.st_mode & 0o777) == 0 else {
             throw SystemCallError(operation: "set the permissions of", path: destination, code: errno)
         }
         var times = [source.st_atim, source.st_mtim]

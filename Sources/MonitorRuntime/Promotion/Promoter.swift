@@ -1,5 +1,11 @@
 import Foundation
+import Logging
 import MonitorCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Promotion (SPEC §5): copies a verified backup from `staging/` into `versions/<id>/` and makes
 /// it `current_version`, so that a reader never sees a partial or mixed version and a crash at
@@ -8,7 +14,16 @@ import MonitorCore
 /// Every method is synchronous and blocking (disk I/O, and waiting for another process's
 /// promotion of the same job): call it off the cooperative thread pool for long copies.
 public struct Promoter: Sendable {
-    public init() {}
+    /// Which file systems have had their refusal of hard links logged in the current scan.
+    private let refusalsLogged = RefusalLog()
+    /// How `link_unchanged` makes a hard link: `linkat(2)`, or a stand-in in tests.
+    private let makeLink: (@Sendable (Int32, String, Int32, String) -> Int32)?
+
+    public init() { makeLink = nil }
+
+    /// A promoter whose hard links (`link_unchanged`) are made by `makeLink` (arguments as
+    /// `linkat(2)`'s first four): for tests of what happens when a file system refuses them.
+    init(makeLink: @escaping @Sendable (Int32, String, Int32, String) -> Int32) { self.makeLink = makeLink }
 
     /// `20261124T011745Z-9f86d0c1`: UTC finished_at (seconds) + first 8 hex of the status file's SHA-256.
     ///
@@ -35,8 +50,16 @@ public struct Promoter: Sendable {
     ///   says; `.failed` with a message for the operator on any I/O error. In the last two cases
     ///   nothing is left behind and nothing already promoted is touched.
     /// `now` is the scan's clock: versions dated after it (``ClockSanity``) never rank newest.
+    ///
+    /// `mode` (SPEC §14): with `.linkUnchanged`, a file whose size and SHA-256 equal a file of the
+    /// current version is read and hashed in staging, then hard-linked from that version instead
+    /// of copied, and the new version is made read-only (files 0444, folders 0555); where the file
+    /// system refuses a link the file is copied, and `logger` hears it once per scan (per `now`)
+    /// and file system. With `.none`, the files are verified in staging and nothing is copied:
+    /// the version returned lives at ``inPlacePath(jobFolder:)`` and is never current.
     public func promote(
-        report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int?, now: Date = Date()
+        report: StatusReport, statusBytes: Data, jobFolder: String, versionID: String, keepVersions: Int?,
+        mode: PromotionMode = .copy, logger: Logger? = nil, now: Date = Date()
     ) -> PromotionResult {
         guard VersionName.isVersionID(versionID) else {
             return .failed(message: "\"\(versionID)\" is not a version id (like 20261124T011745Z-9f86d0c1)")
@@ -47,8 +70,14 @@ public struct Promoter: Sendable {
             }
             let promotion = Promotion(
                 report: report, statusBytes: statusBytes, versionID: versionID,
-                keepVersions: keepVersions, job: job)
-            return .promoted(try promotion.run())
+                keepVersions: keepVersions, job: job, mode: mode, makeLink: makeLink)
+            let version = try promotion.run()
+            if let refusal = version.linkRefusal, let logger, refusalsLogged.isFirst(jobFolder: jobFolder, now: now) {
+                logger.warning(
+                    "hard links refused; unchanged files copied instead (promote: link_unchanged)",
+                    metadata: ["job_folder": "\(jobFolder)", "version": "\(version.id)", "problem": "\(refusal)"])
+            }
+            return .promoted(version)
         } catch {
             return error.result
         }
@@ -83,6 +112,18 @@ public struct Promoter: Sendable {
         }
     }
 
+    /// Where a version verified in place (`promote: none`) lives: the job's `staging/` folder.
+    public static func inPlacePath(jobFolder: String) -> String {
+        URL(fileURLWithPath: jobFolder).appendingPathComponent(VersionName.stagingFolder).standardizedFileURL.path
+    }
+
+    /// Whether `version` was verified in place (`promote: none`) rather than copied into
+    /// `versions/<id>/`: its recorded place is a staging folder. Such a version is not the
+    /// monitor's to keep: the producer replaces it with its next run, so the scrub passes it over.
+    public static func isInPlace(_ version: VersionRecord) -> Bool {
+        (version.path as NSString).lastPathComponent == VersionName.stagingFolder
+    }
+
     /// The id of the version `current_version` resolves to, if any.
     public func currentVersionID(jobFolder: String) -> String? {
         // Reading a link needs no lock: it is replaced atomically.
@@ -90,5 +131,20 @@ public struct Promoter: Sendable {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return JobFolder.currentVersionID(in: fd)
+    }
+}
+
+/// The file systems (by device) whose refusal of hard links was logged during the scan at `now`:
+/// a scan warns once per file system, not once per file or job.
+private final class RefusalLog: Sendable {
+    private let state = Mutex<(now: Date?, devices: Set<UInt64>)>((nil, []))
+
+    func isFirst(jobFolder: String, now: Date) -> Bool {
+        var info = stat()
+        let device = stat(jobFolder, &info) == 0 ? UInt64(info.st_dev) : 0
+        return state.withLock { state in
+            if state.now != now { state = (now, []) }
+            return state.devices.insert(device).inserted
+        }
     }
 }

@@ -12,11 +12,17 @@ struct Promotion {
     let versionID: String
     let keepVersions: Int?
     let job: JobFolder
+    var mode: PromotionMode = .copy
+    /// How `link_unchanged` makes a hard link; `linkat(2)` but in tests.
+    var makeLink: (@Sendable (Int32, String, Int32, String) -> Int32)?
+
+    private var readOnly: Bool { mode == .linkUnchanged }
 
     private var label: String { "\(VersionName.versionsFolder)/\(versionID)" }
 
     func run() throws(PromotionFailure) -> PromotedVersion {
         try checkListing()
+        if mode == .none { return try verifyInPlace() }
         guard let versions = try job.versions(create: true) else {
             throw .failed("\(job.path)/versions could not be created")
         }
@@ -63,12 +69,19 @@ struct Promotion {
         }
         defer { close(staging) }
         let temporary = VersionName.unique("\(VersionName.temporaryPrefix)\(versionID)-")
-        var sizes: [Int64] = []
+        var outcomes: [FileCopies.Outcome] = []
+        let current: CurrentFiles? =
+            mode == .linkUnchanged
+            ? makeLink.map { CurrentFiles.open(job: job, versions: versions, makeLink: $0) } ?? CurrentFiles.open(job: job, versions: versions)
+            : nil
         do throws(any Error) {
             try SystemCall.makeFolder(at: versions, temporary, path: "\(label)/")
             let tree = VersionTree(root: try SystemCall.openFolder(at: versions, temporary, path: "\(label)/"), label: label)
-            sizes = try FileCopies(files: report.files, jobFolder: job.path).copy(from: staging, into: tree)
+            outcomes = try FileCopies(files: report.files, jobFolder: job.path).copy(
+                from: staging, into: tree, readOnly: readOnly, linking: current)
             try writeStatus(into: tree.root)
+            // Read-only last, once every file is in: a version sharing files with another must not change it.
+            if readOnly { try tree.makeReadOnly() }
             try tree.flush()
             tree.close()
             try SystemCall.rename(at: versions, temporary, to: versionID, path: "\(label)/")
@@ -81,14 +94,45 @@ struct Promotion {
             default: throw .failed("\(label): \(error)")
             }
         }
+        var version = PromotedVersion(
+            id: versionID, path: absolutePath, files: report.files.count, bytes: outcomes.reduce(0) { $0 + $1.bytes }, isCurrent: false,
+            contents: zip(report.files, outcomes).map { file, outcome in
+                // A linked file was hashed on its own: its SHA-256 is known even when STATUS.json gave none.
+                VersionFile(path: file.path, size: outcome.bytes, sha256: outcome.sha256 ?? file.sha256?.lowercased())
+            })
+        version.linkedFiles = outcomes.filter(\.linked).count
+        if let refusal = current?.refusal {
+            version.linkRefusal =
+                "the file system refused to hard-link \(refusal.count) unchanged file\(refusal.count == 1 ? "" : "s") "
+                + "(first: \(refusal.error.path) from versions/\(current?.id ?? "?"): \(PromotionFailure.describe(refusal.error.code))); "
+                + "copied instead"
+        }
+        return version
+    }
+
+    /// `promote: none`: every listed file is read in staging and checked (presence, size,
+    /// SHA-256), and nothing is copied; `current_version` and `versions/` are left alone. The
+    /// version is recorded with the staging folder as its place.
+    private func verifyInPlace() throws(PromotionFailure) -> PromotedVersion {
+        let staging: Int32
+        do {
+            staging = try SystemCall.open(at: job.fd, VersionName.stagingFolder, flags: O_RDONLY | O_DIRECTORY, path: "staging/")
+        } catch {
+            throw PromotionFailure(error, jobFolder: job.path)
+        }
+        defer { close(staging) }
+        let outcomes = try FileCopies(files: report.files, jobFolder: job.path).verifyInPlace(in: staging)
+        let contents = zip(report.files, outcomes).map { file, outcome in
+            VersionFile(path: file.path, size: outcome.bytes, sha256: outcome.sha256 ?? file.sha256?.lowercased())
+        }
         return PromotedVersion(
-            id: versionID, path: absolutePath, files: report.files.count, bytes: sizes.reduce(0, +), isCurrent: false,
-            contents: contents(sizes: sizes))
+            id: versionID, path: Promoter.inPlacePath(jobFolder: job.path), files: report.files.count,
+            bytes: outcomes.reduce(0) { $0 + $1.bytes }, isCurrent: false, contents: contents)
     }
 
     /// What the scrub compares the version with later: each file's size as copied, and the
     /// SHA-256 the copy was checked against (none when the status file gave none).
-    private func contents(sizes: [Int64]) -> [VersionFile] {
+    private func contents(_ sizes: [Int64]) -> [VersionFile] {
         zip(report.files, sizes).map { file, size in VersionFile(path: file.path, size: size, sha256: file.sha256?.lowercased()) }
     }
 
@@ -96,7 +140,7 @@ struct Promotion {
         let path = "\(label)/\(VersionName.statusFile)"
         let fd = try SystemCall.open(
             at: folder, VersionName.statusFile, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
-            mode: 0o644, operation: "create", path: path)
+            mode: readOnly ? 0o444 : 0o644, operation: "create", path: path)
         defer { close(fd) }
         // withUnsafeBytes rethrows untyped errors; carry the typed one out by hand.
         let failure = statusBytes.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> SystemCallError? in
@@ -132,7 +176,7 @@ struct Promotion {
             }
             return PromotedVersion(
                 id: versionID, path: absolutePath, files: report.files.count, bytes: sizes.reduce(0, +), isCurrent: false,
-                contents: contents(sizes: sizes))
+                contents: contents(sizes))
         } catch let error as SystemCallError {
             throw PromotionFailure(error, jobFolder: job.path)
         } catch let error as PromotionFailure {

@@ -19,6 +19,10 @@ public struct PromotedVersion: Sendable, Hashable {
     public var warnings: [String]
     /// Each file's path, size and SHA-256, as the ledger records them for the scrub.
     public var contents: [VersionFile]
+    /// Files hard-linked from the current version instead of copied (`promote: link_unchanged`).
+    public var linkedFiles = 0
+    /// Set when the file system refused hard links and files were copied instead: what it said.
+    public var linkRefusal: String?
 
     public init(
         id: String, path: String, files: Int, bytes: Int64, isCurrent: Bool, isKept: Bool = true, warnings: [String] = [],

@@ -138,12 +138,19 @@ enum SystemCall {
 
     /// Deletes `name` and, when it is a folder, everything under it, never following a symbolic
     /// link (a link is deleted, not what it points at). A missing `name` is not an error.
+    ///
+    /// A read-only folder (a version promoted with `link_unchanged` is 0555) is given back its
+    /// owner's write permission first, so that a process that is not root can empty it.
     static func removeTree(at directory: Int32, _ name: String, path: String) throws(SystemCallError) {
         if unlinkat(directory, name, 0) == 0 || errno == ENOENT { return }
         // Linux answers EISDIR when asked to unlink a folder (POSIX allows EPERM).
         guard errno == EISDIR || errno == EPERM else { throw SystemCallError(operation: "delete", path: path, code: errno) }
         let folder = try openFolder(at: directory, name, path: path)
         defer { close(folder) }
+        let info = try status(of: folder, path: path)
+        if info.st_mode & 0o700 != 0o700, fchmod(folder, (info.st_mode & 0o7777) | 0o700) != 0 {
+            throw SystemCallError(operation: "make writable", path: path, code: errno)
+        }
         for entry in try entries(of: folder, path: path) {
             try removeTree(at: folder, entry, path: "\(path)/\(entry)")
         }

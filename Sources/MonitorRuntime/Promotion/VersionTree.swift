@@ -53,6 +53,14 @@ final class VersionTree: @unchecked Sendable {
         }
     }
 
+    /// Makes every folder of the tree read-only (0555), once every file is in it; see
+    /// ``SystemCall/removeTree(at:_:path:)`` for how such a tree is deleted later.
+    func makeReadOnly() throws(SystemCallError) {
+        for (relative, folder) in folders where fchmod(folder, 0o555) != 0 {
+            throw SystemCallError(operation: "set the permissions of", path: relative.isEmpty ? label : "\(label)/\(relative)", code: errno)
+        }
+    }
+
     func close() {
         for folder in folders.values { Glibc.close(folder) }
         folders = [:]

@@ -9,15 +9,18 @@ import MonitorStore
 public struct Scanner: Sendable {
     let store: StateStore
     let promoter: Promoter
+    /// The readers of the sources other than the status file, by kind (SPEC §13).
+    let sources: [Source.Kind: any RunSource]
     let logger: Logger
     /// Jobs whose ledgers are read in one transaction. Their status files are held in memory
     /// meanwhile, so a batch also ends once it holds `batchByteLimit` bytes of them.
     var batchSize = 256
     var batchByteLimit = 32 * 1024 * 1024
 
-    public init(store: StateStore, logger: Logger = Logger(label: "monitor.scan")) {
+    public init(store: StateStore, sources: [Source.Kind: any RunSource] = RunSources.standard(), logger: Logger = Logger(label: "monitor.scan")) {
         self.store = store
         self.promoter = Promoter()
+        self.sources = sources
         self.logger = logger
     }
 
@@ -28,6 +31,7 @@ public struct Scanner: Sendable {
         var summary = ScanSummary(clock: now)
         let jobs = try store.activeJobs(named: names)
         let applied = try store.appliedRouting()
+        let silences = try store.silences(at: now).map(\.silence)
         summary.jobs = jobs.count
         var rootPresent: [String: Bool] = [:]
         var batch: [Observed] = []
@@ -56,7 +60,9 @@ public struct Scanner: Sendable {
             }
             for (observed, ledger) in zip(batch, ledgers) {
                 let job = observed.active.job
-                let policy = AlertPolicy(job: job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
+                var policy = AlertPolicy(job: job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
+                policy.silences = silences
+                policy.silencedProblemRoutes = ledger.silencedProblemRoutes
                 do {
                     try decide(observed, ledger: ledger, policy: policy, now: now, into: &summary)
                 } catch {
@@ -87,6 +93,8 @@ public struct Scanner: Sendable {
 
     private func observe(_ active: ActiveJob, rootPresent: Bool, now: Date) -> Observed {
         let job = active.job
+        // A job of another source has no status file to read (its destination only places it).
+        guard job.effectiveSource == .statusFile else { return Observed(active: active, rootPresent: true, status: .read(.absent)) }
         if rootPresent, FileManager.default.fileExists(atPath: active.folder) {
             for action in promoter.recover(jobFolder: active.folder, now: now) {
                 logger.notice("recovered an interrupted promotion", metadata: ["job": "\(job.name)", "action": "\(action)"])
@@ -104,21 +112,35 @@ public struct Scanner: Sendable {
     ) throws(StoreError) {
         let active = observed.active
         let job = active.job
-        // A status file already processed (by its hash) is neither decoded nor checked again.
-        let outcome =
-            ledger.statusKnown
-            ? .nothing
-            : process(
+        let outcome: StatusOutcome
+        let source = job.effectiveSource
+        if source != .statusFile {
+            guard let reader = sources[source.kind] else {
+                // Only a scanner built with fewer readers (a test) gets here: the job is left as it is.
+                logger.warning("no reader for the job's source; not scanned", metadata: ["job": "\(job.name)", "source": "\(source.kind.rawValue)"])
+                return
+            }
+            outcome = reader.read(active, store: store, now: now)
+            summary.statusFiles += outcome.evidences.count
+        } else if ledger.statusKnown {
+            // A status file already processed (by its hash) is neither decoded nor checked again.
+            outcome = .nothing
+        } else {
+            outcome = process(
                 observed.status, reading: observed.status.reading(job: job.name, verify: job.verify, now: now),
                 active: active, now: now, summary: &summary)
-        var attributedRow: OccurrenceRecord?
-        if case .evidence(let status) = outcome, let attributed = JobScan.attribution(of: status.instant, job: active, now: now),
-            !ledger.pending.contains(where: { $0.occurrence.scheduledAt == attributed.scheduledAt })
-        {
-            attributedRow = try store.occurrence(job: job.name, scheduledAt: attributed.scheduledAt)
+        }
+        var attributedRows: [OccurrenceRecord] = []
+        var looked: Set<Date> = []
+        for status in outcome.evidences {
+            guard let attributed = JobScan.attribution(of: status.instant, job: active, now: now),
+                !ledger.pending.contains(where: { $0.occurrence.scheduledAt == attributed.scheduledAt }),
+                looked.insert(attributed.scheduledAt).inserted
+            else { continue }
+            if let row = try store.occurrence(job: job.name, scheduledAt: attributed.scheduledAt) { attributedRows.append(row) }
         }
         let input = JobScanInput(
-            job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
+            job: active, ledger: ledger, outcome: outcome, attributedRows: attributedRows,
             destinationPresent: observed.rootPresent, policy: policy, now: now)
         switch JobScan.decide(input) {
         case .postponed(let problem):
@@ -202,7 +224,7 @@ public struct Scanner: Sendable {
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
             switch promoter.promote(
                 report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
-                keepVersions: nil, now: now)
+                keepVersions: nil, mode: active.promotionMode, logger: logger, now: now)
             {
             case .promoted(let version):
                 summary.promoted += 1

@@ -10,6 +10,8 @@ public struct ScrubSummary: Sendable {
     public var corrupted: [(job: String, version: CorruptedVersion)] = []
     /// Versions the ledger still held whose folders retention had removed; now marked deleted.
     public var deletedByRetention = 0
+    /// Versions verified in place in staging (`promote: none`), passed over: not the monitor's to keep.
+    public var inPlace = 0
     /// Versions left for a later run: the budget ran out, or a stop was raised.
     public var remaining = 0
     /// Why the run ended before checking everything it had to, if it did.

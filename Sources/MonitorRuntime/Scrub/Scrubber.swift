@@ -57,13 +57,16 @@ public struct Scrubber: Sendable {
         let wanted = names.isEmpty && due.count <= 500 ? due.sorted() : names
         let jobs = Dictionary(try store.activeJobs(named: wanted).map { ($0.job.name, $0) }) { a, _ in a }
         let applied = try store.appliedRouting()
+        // Every silence: each is checked against the clock of the CORRUPTED event it may hold back.
+        let silences = try store.silences(at: .distantPast, includingEnded: true).map(\.silence)
         let hasher = ChunkHasher()
         var checkedAnything = false
         for (index, target) in targets.enumerated() {
             guard let active = jobs[target.job] else { continue }
+            var policy = AlertPolicy(job: active.job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
+            policy.silences = silences
             let check = VersionCheck(
-                target: target, active: active,
-                policy: AlertPolicy(job: active.job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL),
+                target: target, active: active, policy: policy,
                 store: store, reader: VersionFileReader(hasher: hasher, stop: stop), resume: resume, deadline: deadline, clock: clock,
                 logger: logger)
             let ending: VersionCheck.Ending
@@ -80,6 +83,8 @@ public struct Scrubber: Sendable {
                 summary.versionsChecked += 1
             case .gone:
                 summary.deletedByRetention += 1
+            case .inPlace:
+                summary.inPlace += 1
             case .postponed(let problem):
                 summary.postponed.append((target.job, target.version.id, problem))
                 logger.warning(

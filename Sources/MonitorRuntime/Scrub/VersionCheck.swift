@@ -27,6 +27,10 @@ struct VersionCheck {
         case complete
         /// Its folder was removed by retention; the version is marked deleted.
         case gone
+        /// It was verified in place, in staging (`promote: none`), and is not read: the producer
+        /// replaces it at its next run, so there is nothing of the monitor's to check. Its round
+        /// is recorded as over, so that it never counts as overdue.
+        case inPlace
         /// A fault of this host stopped the check; it resumes later.
         case postponed(String)
         case stopped
@@ -52,6 +56,11 @@ struct VersionCheck {
                     "version CORRUPTED",
                     metadata: ["job": "\(target.job)", "version": "\(version.id)", "path": "\(folderPath)", "reason": "\(corrupted.reason)"])
             }
+        }
+        if Promoter.isInPlace(version) {
+            state.progress.complete = true
+            try flush(&state)
+            return .inPlace
         }
         // An unmounted destination says nothing about the versions on it (the scan reports it).
         guard FileManager.default.fileExists(atPath: active.destination.path) else {

@@ -84,10 +84,10 @@ struct JobsController<Context: ConnectionRequestContext> {
     }
 
     /// `?limit=N`: a whole number from 1 to `maximumLimit`; anything else is a 400.
-    static func limit(_ request: Request, default value: Int) throws(APIError) -> Int {
+    static func limit(_ request: Request, default value: Int, maximum: Int = maximumLimit) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters["limit"] else { return value }
-        guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
-            throw APIError(.badRequest, "limit must be a whole number from 1 to \(maximumLimit), not \"\(text)\"")
+        guard let limit = Int(text), (1...maximum).contains(limit) else {
+            throw APIError(.badRequest, "limit must be a whole number from 1 to \(maximum), not \"\(text)\"")
         }
         return limit
     }

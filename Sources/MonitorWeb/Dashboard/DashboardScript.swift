@@ -166,12 +166,15 @@ enum DashboardScript {
             const name = cell('Job', el('span', job.name, 'name'));
             if (job.description) name.append(el('span', job.description, 'sub'));
             if (labels) name.append(el('span', labels, 'sub'));
+            // Where the runs come from, unless it is the usual status file.
+            if (job.source && job.source !== 'status_file') name.append(el('span', 'source: ' + job.source, 'sub'));
             const latest = job.latest && job.latest.message ? el('span', job.latest.message, 'sub') : '';
             const advice = ADVICE[job.status] ? el('span', ADVICE[job.status], 'sub advice') : '';
             const version = job.current_version;
             tr.append(
               name,
-              cell('Status', badge(job.status), latest, advice),
+              cell('Status', badge(job.status),
+                   job.silenced_until ? el('span', 'silenced until ' + time(job.silenced_until), 'silenced') : '', latest, advice),
               cell('Recent', strip(job)),
               cell('Last success', el('span', time(job.last_success_at)), el('span', age(job.last_success_at), 'sub')),
               cell('Current version', version ? el('span', version.id) : '—',
@@ -285,7 +288,8 @@ enum DashboardScript {
                 tr.append(
                   cell('Scheduled', time(o.scheduled_at)),
                   cell('Window end', time(o.window_end)),
-                  cell('State', badge(o.state), o.late ? el('span', ' late', 'late') : ''),
+                  cell('State', badge(o.state), o.late ? el('span', ' late', 'late') : '',
+                       o.silenced ? el('span', 'alerts silenced', 'silenced') : ''),
                   cell('Finished', time(o.finished_at)),
                   cell('Message', el('span', o.message || '', 'message')),
                   cell('Version', o.version_id || '—'));

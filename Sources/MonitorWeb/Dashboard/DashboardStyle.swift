@@ -53,6 +53,9 @@ enum DashboardStyle {
         \#(stripRules)
         .strip span.c-PENDING { height: 9px; }
         .strip span.c-MISSING { background: transparent; border: 2px solid var(--bad); }
+        .strip span.c-SKIPPED { height: 5px; margin-bottom: 6px; }
+        .silenced { display: block; color: var(--muted); font-size: 13px; font-weight: 600; }
+        .silenced::before { content: "🔕 "; }
         .more { display: block; margin: 8px auto; }
         .late { color: var(--warn); font-weight: 600; }
         .detail { margin: 16px 0; padding: 8px 12px; border: 1px solid var(--line); border-radius: 8px; }

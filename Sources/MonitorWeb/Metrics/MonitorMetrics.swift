@@ -35,8 +35,11 @@ public final class MonitorMetrics: Sendable {
         /// `monitor_job_info{backup_job, LABEL...} 1`, and the labels it was made with.
         var info: Gauge
         var labels: [String: String]
+        /// `monitor_job_source{backup_job, source} 1` (SPEC §13), and the source it was made with.
+        var source: Gauge
+        var sourceKind: Source.Kind
 
-        var gauges: [Gauge] { Array(status.values) + [lastSuccess, currentBytes, corrupted, info] }
+        var gauges: [Gauge] { Array(status.values) + [lastSuccess, currentBytes, corrupted, info, source] }
     }
 
     /// The label naming the job on every per-job series. Not `job`: Prometheus keeps that one for
@@ -83,12 +86,17 @@ public final class MonitorMetrics: Sendable {
                 series[name] = nil
             }
             for view in views {
-                var entry = series[view.name] ?? makeSeries(job: view.name, labels: view.labels)
+                var entry = series[view.name] ?? makeSeries(job: view.name, labels: view.labels, source: view.source)
                 if entry.labels != view.labels {
                     // An apply changed the job's labels: its info series is another series now.
                     registry.unregisterGauge(entry.info)
                     entry.info = makeInfoGauge(job: view.name, labels: view.labels)
                     entry.labels = view.labels
+                }
+                if entry.sourceKind != view.source {
+                    registry.unregisterGauge(entry.source)
+                    entry.source = makeSourceGauge(job: view.name, source: view.source)
+                    entry.sourceKind = view.source
                 }
                 for (status, gauge) in entry.status { gauge.set(to: status == view.status ? 1.0 : 0.0) }
                 entry.lastSuccess.set(to: view.lastSuccessAt?.timeIntervalSince1970 ?? 0)
@@ -100,7 +108,7 @@ public final class MonitorMetrics: Sendable {
         return registry.emitToBuffer()
     }
 
-    private func makeSeries(job: String, labels: [String: String]) -> JobSeries {
+    private func makeSeries(job: String, labels: [String: String], source: Source.Kind) -> JobSeries {
         func gauge(_ metric: String, _ unit: String, _ help: String) -> Gauge {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(namespace: "monitor", metricName: metric, unitName: unit, helpText: help),
@@ -117,7 +125,20 @@ public final class MonitorMetrics: Sendable {
             currentBytes: gauge("current_version", "bytes", "Size of the job's current version; 0 without one."),
             corrupted: gauge(
                 "corrupted_versions", "", "Kept versions of the job that the scrub found changed, missing or unreadable on disk."),
-            info: makeInfoGauge(job: job, labels: labels), labels: labels)
+            info: makeInfoGauge(job: job, labels: labels), labels: labels,
+            source: makeSourceGauge(job: job, source: source), sourceKind: source)
+    }
+
+    /// `monitor_job_source{backup_job="db", source="ping"} 1`: where the job's runs come from.
+    /// A series of its own, so that no configured label can clash with it in `monitor_job_info`.
+    private func makeSourceGauge(job: String, source: Source.Kind) -> Gauge {
+        let gauge = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "monitor", metricName: "job_source", unitName: "",
+                helpText: "Always 1; its source label says where the job's runs come from (status_file, ping, restic, borg)."),
+            labels: [(Self.jobLabel, job), ("source", source.rawValue)])
+        gauge.set(to: 1)
+        return gauge
     }
 
     /// `monitor_job_info{backup_job="db", team="data", env="prod"} 1`: the configuration's labels,

@@ -16,9 +16,9 @@ public final class ScanCoordinator: Sendable {
         jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger
     ) {
         let pass = ScanPass(
-            store: store, scanner: MonitorRuntime.Scanner(store: store, logger: logger), stateFile: stateFile,
+            store: store, scanner: MonitorRuntime.Scanner(store: store, sources: RunSources.standard(), logger: logger), stateFile: stateFile,
             settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger)
-        self.queue = ScanQueue(work: { await pass.run() })
+        self.queue = ScanQueue(work: { scope in await pass.run(scope) })
         self.scrubPass = ScrubPass(store: store, settings: settings, clock: clock, logger: logger)
     }
 
@@ -32,6 +32,12 @@ public final class ScanCoordinator: Sendable {
     /// summary. Throws `StoreError` when the scan failed, `CancellationError` when the caller was
     /// cancelled first (the scan itself is never cut short).
     public func scan() async throws -> ScanSummary {
-        try await queue.run().get()
+        try await queue.run(.all).get()
+    }
+
+    /// Scans the named jobs only (a ping's job, SPEC §13), in the same queue as every other
+    /// scan, so that it never runs beside one.
+    public func scan(jobs: Set<String>) async throws -> ScanSummary {
+        try await queue.run(.jobs(jobs)).get()
     }
 }

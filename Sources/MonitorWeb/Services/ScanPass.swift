@@ -17,15 +17,27 @@ struct ScanPass: Sendable {
     let jobsSource: JobsDocumentSource
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// Where the scans run: a thread of lower priority than the HTTP answers.
+    let thread = ScanThread.shared
 
-    func run() async -> Result<ScanSummary, StoreError> {
+    func run(_ scope: ScanScope = .all) async -> Result<ScanSummary, StoreError> {
         let started = ContinuousClock.now
         if let problem = stateFile.problem() {
             return finish(result: .failure(.unreadable(path: store.path, reason: problem)), started: started)
         }
-        let (scanner, now) = (self.scanner, clock())
-        let result = await offload { () -> Result<ScanSummary, StoreError> in
-            Result { () throws(StoreError) -> ScanSummary in try scanner.scan(now: now) }
+        let (scanner, now, names) = (self.scanner, clock(), scope.names)
+        let result = await thread.run { () -> Result<ScanSummary, StoreError> in
+            Result { () throws(StoreError) -> ScanSummary in try scanner.scan(now: now, jobs: names) }
+        }
+        if scope != .all {
+            // A ping's job judged at once: the jobs document is rebuilt at its next request (not
+            // now: under a flood of pings that would be once a second for nothing); the scan
+            // metrics and log line stay those of the full scans, which `/healthz` watches.
+            jobsCache.invalidate()
+            if case .failure(let error) = result {
+                logger.warning("scan of pinged jobs failed", metadata: ["jobs": "\(names)", "error": "\(error.description)"])
+            }
+            return result
         }
         jobsCache.refresh(from: jobsSource, logger: logger)
         if case .success = result,

@@ -38,7 +38,7 @@ import Testing
         destinationPresent: Bool = true, now: String
     ) -> JobScanResult? {
         let input = JobScanInput(
-            job: active, ledger: ledger, outcome: outcome, attributedRow: attributedRow,
+            job: active, ledger: ledger, outcome: outcome, attributedRows: attributedRow.map { [$0] } ?? [],
             destinationPresent: destinationPresent, policy: policy, now: at(now))
         guard case .decided(let result) = JobScan.decide(input) else { return nil }
         return result
@@ -156,7 +156,7 @@ import Testing
     @Test func aTemporaryFaultDecidesNothing() {
         let input = JobScanInput(
             job: Self.active, ledger: Self.emptyLedger, outcome: .postponed("cannot read staging/STATUS.json: Too many open files"),
-            attributedRow: nil, destinationPresent: true, policy: Self.policy, now: at("2026-11-23T12:00:00Z"))
+            attributedRows: [], destinationPresent: true, policy: Self.policy, now: at("2026-11-23T12:00:00Z"))
         guard case .postponed(let problem) = JobScan.decide(input) else {
             Issue.record("a temporary fault must decide nothing, not even the MISSING that are due")
             return
@@ -172,6 +172,46 @@ import Testing
         let result = try #require(Self.decide(outcome, now: "2026-11-21T03:00:00Z"))
         #expect(result.update.statusFiles.isEmpty, "not recorded: processed again at the next scan")
         #expect(Self.rows(result) == ["2026-11-21T02:00:00Z FAILED"])
+    }
+
+    // MARK: - SPEC §13: runs from a source other than the status file
+
+    /// The runs a source (restic, borg, pings) lists, as the scanner hands them over.
+    static func runs(_ finished: [String], unreadable: String? = nil) -> StatusOutcome {
+        .runs(
+            finished.map { finishedAt in
+                guard case .evidence(let evidence) = evidence(.success, finishedAt: finishedAt) else { fatalError("evidence(...) gives .evidence") }
+                return evidence
+            }, unreadable: unreadable)
+    }
+
+    @Test func severalRunsInOneScanEachLandOnTheirOccurrence() throws {
+        // Two nightly snapshots found at once (the source was read for the first time in two days).
+        let result = try #require(
+            Self.decide(Self.runs(["2026-11-21T02:10:00Z", "2026-11-22T02:20:00Z"]), now: "2026-11-22T06:00:00Z"))
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUCCESS", "2026-11-22T02:00:00Z SUCCESS"])
+        #expect(result.update.statusFiles.map(\.scheduledAt) == [at("2026-11-21T02:00:00Z"), at("2026-11-22T02:00:00Z")])
+    }
+
+    @Test func twoRunsForOneOccurrenceTheLaterOneGivesTheVerdict() throws {
+        let result = try #require(
+            Self.decide(Self.runs(["2026-11-21T02:40:00Z", "2026-11-21T02:10:00Z"]), now: "2026-11-21T06:00:00Z"))
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z SUCCESS"])
+        #expect(result.update.occurrences.first?.finishedAt == at("2026-11-21T02:40:00Z"))
+        #expect(result.update.statusFiles.count == 2, "every run is recorded once, so that it is not read again")
+    }
+
+    @Test func aSourceThatCannotBeReadFailsTheOccurrencesWhoseWindowEnds() throws {
+        let reason = "restic: Fatal: wrong password or no key found"
+        let ended = try #require(Self.decide(Self.runs([], unreadable: reason), now: "2026-11-21T06:00:00Z"))
+        #expect(Self.rows(ended) == ["2026-11-21T02:00:00Z FAILED"])
+        #expect(ended.update.occurrences.first?.message == reason)
+        // While the window is open, an unreadable source decides nothing yet.
+        let open = try #require(Self.decide(Self.runs([], unreadable: reason), now: "2026-11-21T03:00:00Z"))
+        #expect(Self.rows(open) == ["2026-11-21T02:00:00Z PENDING"])
+        // Readable and empty: MISSING, as for a status file that never came.
+        let absent = try #require(Self.decide(Self.runs([]), now: "2026-11-21T06:00:00Z"))
+        #expect(Self.rows(absent) == ["2026-11-21T02:00:00Z MISSING"])
     }
 
     @Test func jobStatusIsTheLatestDecidedVerdict() {
@@ -244,7 +284,7 @@ import Testing
             lastGood: at("2026-11-21T02:17:45Z"))
         func decide(_ ledger: JobLedger, _ outcome: StatusOutcome = .nothing, now: String) throws -> JobScanResult {
             let input = JobScanInput(
-                job: active, ledger: ledger, outcome: outcome, attributedRow: nil, destinationPresent: true, policy: policy, now: at(now))
+                job: active, ledger: ledger, outcome: outcome, attributedRows: [], destinationPresent: true, policy: policy, now: at(now))
             guard case .decided(let result) = JobScan.decide(input) else { throw CancellationError() }
             return result
         }

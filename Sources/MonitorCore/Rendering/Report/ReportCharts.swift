@@ -26,6 +26,8 @@ public enum ReportCharts {
                 switch state {
                 case .missing:
                     "x=\"\(x + 1)\" y=\"1\" width=\"\(cell - 2)\" height=\"\(stripHeight - 2)\" fill=\"#ffffff\" stroke=\"\(colour)\" stroke-width=\"2\""
+                case .skipped:
+                    "x=\"\(x)\" y=\"\(stripHeight * 3 / 8)\" width=\"\(cell)\" height=\"\(stripHeight / 4)\" fill=\"\(colour)\""
                 case .pending:
                     "x=\"\(x)\" y=\"\(stripHeight / 2)\" width=\"\(cell)\" height=\"\(stripHeight / 2)\" fill=\"\(colour)\""
                 default:

@@ -103,6 +103,8 @@ public enum ReportRenderer {
             out += "</ul>\n"
         }
         out += "<dl class=\"facts\">\n"
+        // Where the runs come from, shown when it is not the usual status file (SPEC §13).
+        if view.source != .statusFile { out += "<dt>Source</dt><dd>\(view.source.rawValue)</dd>\n" }
         if let latest = view.latest?.record, latest.state != .pending || latest.message != nil {
             var text = "\(latest.state.rawValue)\(latest.late ? " (late)" : "") for \(ReportFormat.time(latest.occurrence.scheduledAt))"
             if let message = latest.message, !message.isEmpty { text += ": " + message }

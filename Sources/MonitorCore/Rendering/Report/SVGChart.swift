@@ -26,7 +26,7 @@ public struct SVGChart: Sendable, Hashable {
     }
 
     /// A fill colour per verdict. Colour is never the only cue: shapes differ (MISSING is
-    /// hollow, PENDING half height) and every mark has a `<title>` with the verdict word.
+    /// hollow, PENDING half height, SKIPPED a thin bar) and every mark has a `<title>` with the verdict word.
     static func colour(_ verdict: Verdict) -> String {
         switch verdict {
         case .success: "#1a7f37"
@@ -34,6 +34,7 @@ public struct SVGChart: Sendable, Hashable {
         case .hashMismatch: "#8250df"
         case .missing: "#bc4c00"
         case .suspicious: "#9a6700"
+        case .skipped: "#6e7781"
         case .pending: "#8c959f"
         }
     }
@@ -42,7 +43,7 @@ public struct SVGChart: Sendable, Hashable {
     /// the waiting states in grey.
     static func colour(_ status: JobStatus) -> String {
         switch status {
-        case .verdict(.pending), .new: "#57606a"
+        case .verdict(.pending), .verdict(.skipped), .new: "#57606a"
         case .verdict(let verdict): colour(verdict)
         case .stale: "#7d4e00"
         }
