@@ -28,15 +28,8 @@ struct FileCopy {
     /// - Returns: the number of bytes copied.
     func copy(from staging: Int32, into tree: VersionTree) throws(PromotionFailure) -> Int64 {
         do {
-            let input = try openSource(in: staging)
+            let (input, before) = try openChecked(in: staging)
             defer { close(input) }
-            let before = try SystemCall.status(of: input, path: source)
-            guard SystemCall.isRegularFile(before) else {
-                throw PromotionFailure.failed("\(source) is not a regular file; only regular files are promoted")
-            }
-            if let size = file.size, size != Int64(before.st_size) {
-                throw PromotionFailure.mismatch("\(source) is \(before.st_size) bytes, STATUS.json says \(size)")
-            }
             let destination = "\(tree.label)/\(file.path)"
             let (folder, name) = try tree.parent(of: file.path)
             let output = try SystemCall.open(
@@ -66,15 +59,8 @@ struct FileCopy {
     /// - Returns: the size read and the lower-case hex SHA-256.
     func hash(from staging: Int32) throws(PromotionFailure) -> (size: Int64, sha256: String) {
         do {
-            let input = try openSource(in: staging)
+            let (input, before) = try openChecked(in: staging)
             defer { close(input) }
-            let before = try SystemCall.status(of: input, path: source)
-            guard SystemCall.isRegularFile(before) else {
-                throw PromotionFailure.failed("\(source) is not a regular file; only regular files are promoted")
-            }
-            if let size = file.size, size != Int64(before.st_size) {
-                throw PromotionFailure.mismatch("\(source) is \(before.st_size) bytes, STATUS.json says \(size)")
-            }
             _ = posix_fadvise(input, 0, 0, POSIX_FADV_SEQUENTIAL)
             var total: Int64 = 0
             do throws(SystemCallError) {
@@ -90,19 +76,7 @@ struct FileCopy {
                 throw error
             }
             let digest = hasher.finish()
-            let after = try SystemCall.status(of: input, path: source)
-            if let size = file.size, total != size {
-                throw PromotionFailure.mismatch("\(source): read \(total) bytes, STATUS.json says \(size) (the file changed while it was read)")
-            }
-            if let expected = file.sha256 {
-                if digest != expected.lowercased() {
-                    throw PromotionFailure.mismatch("\(source): SHA-256 is \(digest), STATUS.json says \(expected)")
-                }
-            } else if total != Int64(before.st_size) || after.st_size != before.st_size
-                || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
-            {
-                throw PromotionFailure.failed("\(source) changed while it was being read — the producer must write STATUS.json last, after its files")
-            }
+            try check(count: total, digest: digest, before: before, after: SystemCall.status(of: input, path: source), reading: true)
             return (total, digest)
         } catch let error as SystemCallError {
             throw PromotionFailure(error, jobFolder: jobFolder)
@@ -194,9 +168,32 @@ struct FileCopy {
         try SystemCall.flush(output, path: destination)
     }
 
-    private func check(count: Int64, digest: String, before: stat, after: stat) throws(PromotionFailure) {
+    /// Opens `staging/<path>` (``openSource(in:)``) and checks that it is a regular file of the
+    /// size `STATUS.json` declares; the caller closes the descriptor.
+    private func openChecked(in staging: Int32) throws -> (Int32, stat) {
+        let input = try openSource(in: staging)
+        do {
+            let before = try SystemCall.status(of: input, path: source)
+            guard SystemCall.isRegularFile(before) else {
+                throw PromotionFailure.failed("\(source) is not a regular file; only regular files are promoted")
+            }
+            if let size = file.size, size != Int64(before.st_size) {
+                throw PromotionFailure.mismatch("\(source) is \(before.st_size) bytes, STATUS.json says \(size)")
+            }
+            return (input, before)
+        } catch {
+            close(input)
+            throw error
+        }
+    }
+
+    /// Checks what was copied (or, `reading`, only read and hashed) against `STATUS.json`, and,
+    /// without a declared hash, that the source did not change meanwhile.
+    private func check(count: Int64, digest: String, before: stat, after: stat, reading: Bool = false) throws(PromotionFailure) {
         if let size = file.size, count != size {
-            throw .mismatch("\(source): copied \(count) bytes, STATUS.json says \(size) (the file changed during the copy)")
+            throw .mismatch(
+                "\(source): \(reading ? "read" : "copied") \(count) bytes, STATUS.json says \(size) \(reading ? "(the file changed while it was read)" : "(the file changed during the copy)")"
+            )
         }
         if let expected = file.sha256 {
             if digest != expected.lowercased() {
@@ -208,7 +205,8 @@ struct FileCopy {
         if count != Int64(before.st_size) || after.st_size != before.st_size
             || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
         {
-            throw .failed("\(source) changed while it was being copied — the producer must write STATUS.json last, after its files")
+            throw .failed(
+                "\(source) changed while it was being \(reading ? "read" : "copied") — the producer must write STATUS.json last, after its files")
         }
     }
 }

@@ -61,12 +61,7 @@ struct Promotion {
     /// Copies everything into a temporary folder, flushes it, and renames it into place. On any
     /// failure the temporary folder is removed (or, if even that fails, left to ``JobFolder/recover()``).
     private func build(in versions: Int32) throws(PromotionFailure) -> PromotedVersion {
-        let staging: Int32
-        do {
-            staging = try SystemCall.open(at: job.fd, VersionName.stagingFolder, flags: O_RDONLY | O_DIRECTORY, path: "staging/")
-        } catch {
-            throw PromotionFailure(error, jobFolder: job.path)
-        }
+        let staging = try openStaging()
         defer { close(staging) }
         let temporary = VersionName.unique("\(VersionName.temporaryPrefix)\(versionID)-")
         var outcomes: [FileCopies.Outcome] = []
@@ -110,16 +105,20 @@ struct Promotion {
         return version
     }
 
+    /// The job's `staging/` folder, opened for reading the files it holds.
+    private func openStaging() throws(PromotionFailure) -> Int32 {
+        do {
+            return try SystemCall.open(at: job.fd, VersionName.stagingFolder, flags: O_RDONLY | O_DIRECTORY, path: "staging/")
+        } catch {
+            throw PromotionFailure(error, jobFolder: job.path)
+        }
+    }
+
     /// `promote: none`: every listed file is read in staging and checked (presence, size,
     /// SHA-256), and nothing is copied; `current_version` and `versions/` are left alone. The
     /// version is recorded with the staging folder as its place.
     private func verifyInPlace() throws(PromotionFailure) -> PromotedVersion {
-        let staging: Int32
-        do {
-            staging = try SystemCall.open(at: job.fd, VersionName.stagingFolder, flags: O_RDONLY | O_DIRECTORY, path: "staging/")
-        } catch {
-            throw PromotionFailure(error, jobFolder: job.path)
-        }
+        let staging = try openStaging()
         defer { close(staging) }
         let outcomes = try FileCopies(files: report.files, jobFolder: job.path).verifyInPlace(in: staging)
         let contents = zip(report.files, outcomes).map { file, outcome in
