@@ -64,7 +64,7 @@ public struct Scanner: Sendable {
                 policy.silences = silences
                 policy.silencedProblemRoutes = ledger.silencedProblemRoutes
                 do {
-                    try decide(observed, ledger: ledger, policy: policy, now: now, into: &summary)
+                    try decide(observed, ledger: ledger, policy: policy, settings: applied?.settings, now: now, into: &summary)
                 } catch {
                     failed(job.name, error)
                 }
@@ -107,7 +107,7 @@ public struct Scanner: Sendable {
     /// Reads what the decision needs (the status file, promoting it; the ledger row it is
     /// attributed to), lets ``JobScan`` decide, and writes what it returns.
     private func decide(
-        _ observed: Observed, ledger: JobLedger, policy: AlertPolicy, now: Date,
+        _ observed: Observed, ledger: JobLedger, policy: AlertPolicy, settings: Settings?, now: Date,
         into summary: inout ScanSummary
     ) throws(StoreError) {
         let active = observed.active
@@ -120,7 +120,7 @@ public struct Scanner: Sendable {
                 logger.warning("no reader for the job's source; not scanned", metadata: ["job": "\(job.name)", "source": "\(source.kind.rawValue)"])
                 return
             }
-            outcome = reader.read(active, store: store, now: now)
+            outcome = reader.read(active, settings: settings, store: store, now: now)
             summary.statusFiles += outcome.evidences.count
         } else if ledger.statusKnown {
             // A status file already processed (by its hash) is neither decoded nor checked again.

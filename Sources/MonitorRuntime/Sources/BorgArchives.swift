@@ -27,9 +27,9 @@ public struct BorgArchives: RunSource {
         self.logger = logger
     }
 
-    public func read(_ active: ActiveJob, store: StateStore, now: Date) -> StatusOutcome {
+    public func read(_ active: ActiveJob, settings: Settings?, store: StateStore, now: Date) -> StatusOutcome {
         guard case .borg(let source) = active.job.effectiveSource else { return .runs([], unreadable: nil) }
-        let command = (try? store.appliedRouting())??.settings.borgCommand ?? "borg"
+        let command = settings?.borgCommand ?? "borg"
         let started = ContinuousClock.now
         let listed: [BorgArchiveList.Archive]
         do throws(Unreadable) {
@@ -70,11 +70,7 @@ public struct BorgArchives: RunSource {
     }
 
     func list(_ source: BorgSource, command: String, extra: [String], timeout: Duration? = nil) throws(Unreadable) -> [BorgArchiveList.Archive] {
-        guard let passphrase = environment[source.passphraseEnv], !passphrase.isEmpty else {
-            throw Unreadable(
-                "borg: the environment variable \(source.passphraseEnv) (passphrase_env) is \(environment[source.passphraseEnv] == nil ? "not set" : "empty") "
-                    + "in monitor's environment, so the repository cannot be opened")
-        }
+        let passphrase = try tool.secret(source.passphraseEnv, key: "passphrase_env", in: environment)
         var arguments = ["list", "--json"] + extra
         if let glob = source.glob { arguments.append("--glob-archives=\(glob)") }
         arguments += ["--", source.repository]

@@ -17,7 +17,7 @@ public struct PingSource: RunSource {
 
     public init() {}
 
-    public func read(_ active: ActiveJob, store: StateStore, now: Date) -> StatusOutcome {
+    public func read(_ active: ActiveJob, settings: Settings?, store: StateStore, now: Date) -> StatusOutcome {
         let job = active.job
         // A batch whose runs were all recorded by the previous scan is marked processed and the
         // next one read, a few times at most: a flood drains in a few scans, each bounded.

@@ -60,6 +60,17 @@ struct RepositoryTool: Sendable {
     /// The environment of the tool: monitor's own (for `PATH`, `HOME`, a cloud provider's
     /// credentials, `SSH_AUTH_SOCK`), without the variables that would make it read another
     /// repository or secret than the configured ones, plus `set`.
+    /// The repository's password or passphrase from `variable` (named by the job's `key`), or
+    /// why the repository cannot be opened without it.
+    func secret(_ variable: String, key: String, in environment: [String: String]) throws(Unreadable) -> String {
+        guard let value = environment[variable], !value.isEmpty else {
+            throw Unreadable(
+                "\(name): the environment variable \(variable) (\(key)) is \(environment[variable] == nil ? "not set" : "empty") "
+                    + "in monitor's environment, so the repository cannot be opened")
+        }
+        return value
+    }
+
     static func environment(base: [String: String], removing prefixes: [String], set: [String: String]) -> [String: String] {
         var environment = base.filter { key, _ in !prefixes.contains { key.hasPrefix($0) } }
         environment.merge(set) { $1 }

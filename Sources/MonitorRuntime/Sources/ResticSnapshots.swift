@@ -24,32 +24,26 @@ public struct ResticSnapshots: RunSource {
         self.logger = logger
     }
 
-    public func read(_ active: ActiveJob, store: StateStore, now: Date) -> StatusOutcome {
+    public func read(_ active: ActiveJob, settings: Settings?, store: StateStore, now: Date) -> StatusOutcome {
         guard case .restic(let source) = active.job.effectiveSource else { return .runs([], unreadable: nil) }
-        let command = (try? store.appliedRouting())??.settings.resticCommand ?? "restic"
-        let outcome: StatusOutcome
+        let snapshots: [RepositoryRun]
         do throws(Unreadable) {
-            let snapshots = try list(source, command: command)
-            do {
-                let fresh = try RepositoryRun.unrecorded(snapshots, kind: .restic, active: active, store: store)
-                outcome = .runs(fresh.map { $0.evidence(kind: .restic, now: now) }, unreadable: nil)
-            } catch {
-                return .postponed("cannot read which restic snapshots are recorded: \(error.description)")
-            }
+            snapshots = try list(source, command: settings?.resticCommand ?? "restic")
         } catch {
             logger.warning("restic repository unreadable", metadata: ["job": "\(active.job.name)", "error": "\(error.message)"])
             return .runs([], unreadable: error.message)
         }
-        return outcome
+        do {
+            let fresh = try RepositoryRun.unrecorded(snapshots, kind: .restic, active: active, store: store)
+            return .runs(fresh.map { $0.evidence(kind: .restic, now: now) }, unreadable: nil)
+        } catch {
+            return .postponed("cannot read which restic snapshots are recorded: \(error.description)")
+        }
     }
 
     /// Every snapshot of the repository that passes the job's filters.
     func list(_ source: ResticSource, command: String) throws(Unreadable) -> [RepositoryRun] {
-        guard let password = environment[source.passwordEnv], !password.isEmpty else {
-            throw Unreadable(
-                "restic: the environment variable \(source.passwordEnv) (password_env) is \(environment[source.passwordEnv] == nil ? "not set" : "empty") "
-                    + "in monitor's environment, so the repository cannot be opened")
-        }
+        let password = try tool.secret(source.passwordEnv, key: "password_env", in: environment)
         var arguments = ["snapshots", "--json", "--no-lock", "--repo=\(source.repository)"]
         if let host = source.host { arguments.append("--host=\(host)") }
         // One --tag with a comma-separated list: snapshots carrying every tag.

@@ -14,8 +14,9 @@ public protocol RunSource: Sendable {
     /// The runs `active`'s source holds that the state has not recorded yet (``StateStore/recordedRuns(job:among:)``
     /// tells which), oldest first, each with a ``StatusFileRecord`` keyed by ``RunKey/make(_:id:)``
     /// so that it is recorded once; or the reason the source cannot be read now. Must bound its
-    /// own time (a hanging tool is a failure of this job, not of the scan).
-    func read(_ active: ActiveJob, store: StateStore, now: Date) -> StatusOutcome
+    /// own time (a hanging tool is a failure of this job, not of the scan). `settings` are the
+    /// applied settings the scan read once (`nil` before any apply).
+    func read(_ active: ActiveJob, settings: Settings?, store: StateStore, now: Date) -> StatusOutcome
 }
 
 /// The key under which a source's run is recorded in the ledger: the SHA-256 of the source's
