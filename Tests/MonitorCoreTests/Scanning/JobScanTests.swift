@@ -214,6 +214,21 @@ import Testing
         #expect(Self.rows(absent) == ["2026-11-21T02:00:00Z MISSING"])
     }
 
+    @Test func aMissingRunSaysWhatTheJobsSourceShouldHaveBrought() throws {
+        var restic = Self.active
+        restic.job.source = .restic(ResticSource(repository: "/srv/restic", passwordEnv: "RESTIC_PASSWORD_DB"))
+        let input = JobScanInput(
+            job: restic, ledger: Self.emptyLedger, outcome: .runs([], unreadable: nil), attributedRows: [], destinationPresent: false,
+            policy: Self.policy, now: at("2026-11-21T06:00:00Z"))
+        guard case .decided(let result) = JobScan.decide(input) else {
+            Issue.record("a readable source with no new run decides MISSING")
+            return
+        }
+        #expect(Self.rows(result) == ["2026-11-21T02:00:00Z MISSING"])
+        // Not the status file's words, nor the unmounted destination's: a restic job has no staging folder.
+        #expect(result.update.occurrences.first?.message == "no new restic snapshot appeared before the window ended")
+    }
+
     @Test func jobStatusIsTheLatestDecidedVerdict() {
         #expect(VerdictRules.jobStatus(latestDecided: .failed, hasOpenWindow: true) == .failed)
         #expect(VerdictRules.jobStatus(latestDecided: nil, hasOpenWindow: true) == .pending)
