@@ -19,6 +19,9 @@ let package = Package(
         // Named for the daemon's connection guard (a channel handler); Hummingbird brings them in anyway.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // The shared state of several hosts (SPEC §12); TLS to it through swift-nio-ssl, which it brings.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure: configuration model, loader, validator, diagnostics, durations, cron.
@@ -26,13 +29,18 @@ let package = Package(
             name: "MonitorCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
-        // The state database through GRDB: migrations, records, named queries.
+        // The state: SQLite through GRDB (the embedded default) or PostgreSQL through PostgresNIO,
+        // behind one set of store operations (migrations, transactions, named queries).
         .target(
             name: "MonitorStore",
             dependencies: [
                 "MonitorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The side effects: status files, promotion, the scanner, notifiers, daemon services.

@@ -43,7 +43,8 @@ struct ApplyCommand: ParsableCommand {
                 context = ApplyContextProbe.context(configPath: config.path, now: clock)
                 saved = nil
             }
-            let store = try StateStore.open(path: statePath, create: true)
+            let store = try StateStore.open(
+                path: statePath, create: true, passwordVariable: StateLocator.passwordVariable(desired.settings))
             let applied = try store.appliedState()
             try saved?.check(against: applied)
             let changes = try Planner.plan(from: applied.desired, to: desired, retiredJobs: applied.retiredJobs)

@@ -27,12 +27,21 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Exit 0 when there are no changes, 2 when there are.")
     var detailedExitcode = false
 
+    /// The state to plan against, or `nil` when there is none yet: no file, or a PostgreSQL
+    /// database without the schema (`apply` creates either). Planning never creates anything.
+    static func existingState(_ path: String, passwordVariable: String) throws(StoreError) -> StateStore? {
+        if PostgresLocation.isPostgres(path) {
+            do { return try StateStore.openForReading(path: path, passwordVariable: passwordVariable) } catch .missing { return nil }
+        }
+        return FileManager.default.fileExists(atPath: path) ? try StateStore.openForReading(path: path) : nil
+    }
+
     func run() throws {
         let configuration = try ConfigLoading.load(config)
         let desired = DesiredState(configuration)
         let statePath = state.path { configuration.settings.state }
         do {
-            let store = FileManager.default.fileExists(atPath: statePath) ? try StateStore.openForReading(path: statePath) : nil
+            let store = try Self.existingState(statePath, passwordVariable: StateLocator.passwordVariable(configuration.settings))
             let applied = try store?.appliedState()
             let plan = try Planner.plan(from: applied?.desired, to: desired, retiredJobs: applied?.retiredJobs ?? [])
             let file = try PlanFile(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MonitorCore
+import MonitorStore
 
 /// `--state`, shared by every command that reads or writes the state.
 struct StateOptions: ParsableArguments {
@@ -20,6 +21,6 @@ struct StateOptions: ParsableArguments {
     }
 
     private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        path.hasPrefix("/") || PostgresLocation.isPostgres(path) ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
     }
 }

@@ -146,7 +146,7 @@ enum Migrations {
                     CREATE TABLE event_name (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                     CREATE TABLE channel_kind (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                     """)
-            try Vocabulary.fill(db)
+            try Vocabulary.fill(SQLiteConnection(db))
             try db.execute(
                 sql: """
                     CREATE TABLE new_alert_route (

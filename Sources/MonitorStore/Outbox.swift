@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 /// A notification waiting in the outbox, or being delivered.
@@ -42,7 +41,7 @@ extension StateStore {
     public func claimDueNotifications(now: Date, claimUntil: Date, limit: Int = 100) throws(StoreError) -> [OutboxEntry] {
         let nowText = Timestamp.string(now)
         return try write { db in
-            let rows = try Row.fetchAll(
+            let rows = try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM outbox
@@ -96,10 +95,11 @@ extension StateStore {
     /// none of these: they are never sent).
     public func outboxCounts() throws(StoreError) -> (pending: Int, delivered: Int, failed: Int) {
         try read { db in
-            let row = try Row.fetchOne(
+            let row = try SQLRow.fetchOne(
                 db,
                 sql: """
-                    SELECT sum(delivered_at IS NULL AND gave_up_at IS NULL AND silenced = 0), sum(delivered_at IS NOT NULL), sum(gave_up_at IS NOT NULL) FROM outbox
+                    SELECT count(*) FILTER (WHERE delivered_at IS NULL AND gave_up_at IS NULL AND silenced = 0),
+                      count(*) FILTER (WHERE delivered_at IS NOT NULL), count(*) FILTER (WHERE gave_up_at IS NOT NULL) FROM outbox
                     """)!
             return ((row[0] as Int?) ?? 0, (row[1] as Int?) ?? 0, (row[2] as Int?) ?? 0)
         }

@@ -36,7 +36,8 @@ public final class StateLock: Sendable {
     /// Taken by `monitor run` (shared: several daemons may watch one state, as before).
     /// `nil` when the lock file cannot be made (a read-only folder): the daemon then runs unlocked.
     public static func daemon(statePath: String) throws(StoreError) -> StateLock? {
-        guard let descriptor = openLockFile(statePath) else { return nil }
+        // A PostgreSQL state has no file to lock beside it; agents coordinate in the database.
+        guard !PostgresLocation.isPostgres(statePath), let descriptor = openLockFile(statePath) else { return nil }
         guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
             close(descriptor)
             throw .locked(
@@ -48,7 +49,7 @@ public final class StateLock: Sendable {
     /// Taken by `monitor scan --now T` with `T` later than the real clock: refused while a
     /// daemon uses the state. `nil` when no lock file can exist there (no daemon can hold one).
     public static func simulation(statePath: String, now: Date) throws(StoreError) -> StateLock? {
-        guard let descriptor = openLockFile(statePath) else { return nil }
+        guard !PostgresLocation.isPostgres(statePath), let descriptor = openLockFile(statePath) else { return nil }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw .locked(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 extension StateStore {
@@ -8,7 +7,7 @@ extension StateStore {
         try read { db in try Self.appliedState(db) }
     }
 
-    static func appliedState(_ db: Database) throws -> AppliedState {
+    static func appliedState(_ db: any SQLConnection) throws -> AppliedState {
         let stateID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state_id'") ?? ""
         let revision = try Int64.fetchOne(db, sql: "SELECT max(id) FROM revision") ?? 0
         let retired = Set(try String.fetchAll(db, sql: "SELECT name FROM job WHERE retired_at IS NOT NULL"))
@@ -81,11 +80,11 @@ extension StateStore {
         }
     }
 
-    private static func insert(_ revision: Revision, desiredJSON: String, _ db: Database) throws -> Int64 {
-        try db.execute(
+    private static func insert(_ revision: Revision, desiredJSON: String, _ db: any SQLConnection) throws -> Int64 {
+        try db.insert(
             sql: """
                 INSERT INTO revision (applied_at, config_digest, config_path, git_commit, git_branch, git_dirty,
-                                      user, host, added, changed, removed, desired)
+                                      "user", host, added, changed, removed, desired)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
@@ -93,11 +92,12 @@ extension StateStore {
                 revision.git?.branch, revision.git.map { $0.dirty ? 1 : 0 }, revision.user, revision.host,
                 revision.summary.add, revision.summary.change, revision.summary.remove, desiredJSON,
             ])
-        return db.lastInsertedRowID
     }
 
     /// Writes only what the plan touches, so re-applying 10,000 unchanged jobs costs nothing.
-    private static func write(_ plan: Plan, desired: DesiredState, encoding: CanonicalEncoding, revision: Int64, now: String, _ db: Database) throws {
+    private static func write(_ plan: Plan, desired: DesiredState, encoding: CanonicalEncoding, revision: Int64, now: String, _ db: any SQLConnection)
+        throws
+    {
         let destinations = Dictionary(uniqueKeysWithValues: desired.destinations.map { ($0.name, $0) })
         let routes = Dictionary(uniqueKeysWithValues: desired.routes.map { ($0.name, $0) })
         let jobs = Dictionary(uniqueKeysWithValues: desired.jobs.map { ($0.name, $0) })
@@ -160,7 +160,7 @@ extension StateStore {
     /// Applied revisions, newest first.
     public func revisions(limit: Int = 100) throws(StoreError) -> [Revision] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
                 let commit: String? = row["git_commit"]
                 return Revision(
                     id: row["id"], appliedAt: row["applied_at"], configDigest: row["config_digest"], configPath: row["config_path"],

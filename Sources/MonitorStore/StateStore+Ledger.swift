@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 extension StateStore {
@@ -8,7 +7,7 @@ extension StateStore {
         try read { db in try Self.activeJobs(db, named: names) }
     }
 
-    static func activeJobs(_ db: Database, named names: [String]) throws -> [ActiveJob] {
+    static func activeJobs(_ db: any SQLConnection, named names: [String]) throws -> [ActiveJob] {
         let decoder = JSONDecoder()
         var sql = """
             SELECT job.spec AS job, destination.spec AS destination, job.active_since
@@ -17,7 +16,7 @@ extension StateStore {
             """
         if !names.isEmpty { sql += " AND job.name IN (\(names.map { _ in "?" }.joined(separator: ",")))" }
         var destinations: [String: Destination] = [:]  // A few destinations serve thousands of jobs: decode each once.
-        return try Row.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: StatementArguments(names)).map { row in
+        return try SQLRow.fetchAll(db, sql: sql + " ORDER BY job.name", arguments: SQLArguments(names)).map { row in
             let destinationJSON: String = row["destination"]
             let destination = try destinations[destinationJSON] ?? decoder.decode(Destination.self, from: Data(destinationJSON.utf8))
             destinations[destinationJSON] = destination
@@ -55,27 +54,29 @@ extension StateStore {
 
     public func ledgers(for jobs: [LedgerRequest]) throws(StoreError) -> [JobLedger] {
         try read { db in
-            let last = try db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
-            let pending = try db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
-            let known = try db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")
-            let decided = try db.cachedStatement(
+            let last = db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
+            let pending = db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
+            let known = db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")
+            let decided = db.cachedStatement(
                 sql: """
                     SELECT * FROM occurrence WHERE job = ? AND state NOT IN (\(Self.statuslessVerdictList)) ORDER BY scheduled_at DESC LIMIT 1
                     """)
-            let alerts = try db.cachedStatement(
+            let alerts = db.cachedStatement(
                 sql: """
-                    SELECT route, max(created_at) AS at, silenced FROM outbox
-                    WHERE job = ? AND event IN (\(Self.problemEventList)) GROUP BY route
+                    SELECT route, created_at AS at, silenced FROM (
+                      SELECT route, created_at, silenced, row_number() OVER (PARTITION BY route ORDER BY created_at DESC, id DESC) AS newest
+                      FROM outbox WHERE job = ? AND event IN (\(Self.problemEventList))
+                    ) ranked WHERE newest = 1
                     """)
-            let baseline = try db.cachedStatement(
+            let baseline = db.cachedStatement(
                 sql: """
                     SELECT bytes, files, duration_seconds FROM occurrence
                     WHERE job = ? AND state = 'SUCCESS' AND (bytes IS NOT NULL OR files IS NOT NULL OR duration_seconds IS NOT NULL)
                     ORDER BY finished_at DESC LIMIT \(Suspicion.historyLength)
                     """)
-            let good = try db.cachedStatement(
+            let good = db.cachedStatement(
                 sql: "SELECT max(finished_at) FROM occurrence WHERE job = ? AND state IN (\(Self.goodVerdictList))")
-            let stale = try db.cachedStatement(sql: "SELECT max(created_at) FROM outbox WHERE job = ? AND event = '\(Problem.stale.rawValue)'")
+            let stale = db.cachedStatement(sql: "SELECT max(created_at) FROM outbox WHERE job = ? AND event = '\(Problem.stale.rawValue)'")
             return try jobs.map { request in
                 let (job, statusSHA256) = (request.job, request.statusSHA256)
                 var isKnown = false
@@ -84,22 +85,22 @@ extension StateStore {
                 }
                 var lastAlert: [String: Date] = [:]
                 var silencedRoutes: Set<String> = []
-                for row in try Row.fetchAll(alerts, arguments: [job]) {
-                    lastAlert[row["route"]] = Timestamp.parse(row["at"])
-                    // SQLite takes a bare column from the row of max(): was that latest problem alert silenced?
+                for row in try SQLRow.fetchAll(alerts, arguments: [job]) {
+                    lastAlert[row["route"]] = row["at"]
+                    // Was that latest problem alert silenced?
                     if (row["silenced"] as Int) == 1 { silencedRoutes.insert(row["route"]) }
                 }
                 return JobLedger(
-                    lastKnown: try String.fetchOne(last, arguments: [job]).flatMap(Timestamp.parse),
-                    pending: try Row.fetchAll(pending, arguments: [job]).map { try Self.occurrence($0) },
+                    lastKnown: try Date.fetchOne(last, arguments: [job]),
+                    pending: try SQLRow.fetchAll(pending, arguments: [job]).map { try Self.occurrence($0) },
                     statusKnown: isKnown,
-                    latestDecided: try Row.fetchOne(decided, arguments: [job]).map { try Self.occurrence($0) },
+                    latestDecided: try SQLRow.fetchOne(decided, arguments: [job]).map { try Self.occurrence($0) },
                     lastProblemAlert: lastAlert,
                     silencedProblemRoutes: silencedRoutes,
                     baseline: request.judgesHistory && statusSHA256 != nil && !isKnown
-                        ? try Row.fetchAll(baseline, arguments: [job]).map(Self.figures) : [],
-                    lastGood: request.watchesAge ? try String.fetchOne(good, arguments: [job]).flatMap(Timestamp.parse) : nil,
-                    staleAlertedAt: request.watchesAge ? try String.fetchOne(stale, arguments: [job]).flatMap(Timestamp.parse) : nil)
+                        ? try SQLRow.fetchAll(baseline, arguments: [job]).map(Self.figures) : [],
+                    lastGood: request.watchesAge ? try Date.fetchOne(good, arguments: [job]) : nil,
+                    staleAlertedAt: request.watchesAge ? try Date.fetchOne(stale, arguments: [job]) : nil)
             }
         }
     }
@@ -115,7 +116,7 @@ extension StateStore {
             while start < keys.endIndex {
                 let chunk = keys[start..<min(start + 500, keys.endIndex)]
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let arguments = StatementArguments([job] + Array(chunk))
+                let arguments = SQLArguments([job] + Array(chunk))
                 recorded.formUnion(
                     try String.fetchAll(db, sql: "SELECT sha256 FROM status_file WHERE job = ? AND sha256 IN (\(marks))", arguments: arguments))
                 start = chunk.endIndex
@@ -127,14 +128,14 @@ extension StateStore {
     /// The ledger row of one occurrence, if the ledger has it.
     public func occurrence(job: String, scheduledAt: Date) throws(StoreError) -> OccurrenceRecord? {
         try read { db in
-            try Row.fetchOne(
+            try SQLRow.fetchOne(
                 db, sql: "SELECT * FROM occurrence WHERE job = ? AND scheduled_at = ?",
                 arguments: [job, Timestamp.string(scheduledAt)]
             ).map { try Self.occurrence($0) }
         }
     }
 
-    static func occurrence(_ row: Row) throws -> OccurrenceRecord {
+    static func occurrence(_ row: SQLRow) throws -> OccurrenceRecord {
         OccurrenceRecord(
             occurrence: Occurrence(scheduledAt: try row.time("scheduled_at"), windowEnd: try row.time("window_end")),
             state: try row.verdict("state"),
@@ -146,7 +147,7 @@ extension StateStore {
             silenced: row.hasColumn("silenced") ? (row["silenced"] as Int) == 1 : false)
     }
 
-    static func figures(_ row: Row) -> RunFigures {
+    static func figures(_ row: SQLRow) -> RunFigures {
         RunFigures(bytes: row["bytes"], files: row["files"], duration: row["duration_seconds"])
     }
 
@@ -181,8 +182,8 @@ extension StateStore {
                 }
                 try db.execute(
                     sql: """
-                        INSERT OR IGNORE INTO status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO status_file (job, sha256, occurrence_id, status, finished_at, received_at, verdict, message)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                         """,
                     arguments: [
                         update.job, file.sha256, occurrenceID, file.status?.rawValue, file.finishedAt.map(Timestamp.string),
@@ -205,8 +206,8 @@ extension StateStore {
             for item in update.notifications {
                 try db.execute(
                     sql: """
-                        INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                         """,
                     arguments: [
                         item.route, update.job, item.alert.event.rawValue, item.dedupKey,
@@ -225,9 +226,7 @@ extension StateStore {
     /// Records the start of a scan; returns its id for `finishScan`.
     public func startScan(at started: Date, clock: Date) throws(StoreError) -> Int64 {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO scan (started_at, clock) VALUES (?, ?)", arguments: [Timestamp.string(started), Timestamp.string(clock)])
-            return db.lastInsertedRowID
+            try db.insert(sql: "INSERT INTO scan (started_at, clock) VALUES (?, ?)", arguments: [started, clock])
         }
     }
 
@@ -240,7 +239,7 @@ extension StateStore {
 }
 
 extension StateStore {
-    static func version(_ row: Row) throws -> VersionRecord {
+    static func version(_ row: SQLRow) throws -> VersionRecord {
         VersionRecord(
             id: row["id"], path: row["path"], finishedAt: try row.time("finished_at"),
             promotedAt: try row.time("promoted_at"), files: row["files"], bytes: row["bytes"],

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 /// What a ping says (SPEC §13): the suffix of its URL.
@@ -102,12 +101,12 @@ extension StateStore {
 
     /// The start deadline of an active `source: ping` job (``MonitorCore/Job/startDeadline``),
     /// read from its stored spec without decoding all of it; nil for any other job.
-    static func startDeadline(_ db: Database, job: String) throws -> TimeSpan? {
-        let row = try Row.fetchOne(
+    static func startDeadline(_ db: any SQLConnection, job: String) throws -> TimeSpan? {
+        let row = try SQLRow.fetchOne(
             db,
             sql: """
-                SELECT json_extract(spec, '$.source') AS source, json_extract(spec, '$.window') AS window,
-                  json_extract(spec, '$.expect.max_duration') AS max_duration
+                SELECT \(db.dialect.jsonText("spec", "source")) AS source, \(db.dialect.jsonText("spec", "window")) AS window,
+                  \(db.dialect.jsonText("spec", "expect.max_duration")) AS max_duration
                 FROM job WHERE name = ? AND retired_at IS NULL
                 """,
             arguments: [job])
@@ -119,22 +118,25 @@ extension StateStore {
         return span
     }
 
-    private static func insert(_ ping: ReceivedPing, deadline: TimeSpan, _ db: Database) throws -> Int64 {
+    private static func insert(_ ping: ReceivedPing, deadline: TimeSpan, _ db: any SQLConnection) throws -> Int64 {
         var startedAt: String?
         switch ping.kind {
         case .start:
             // Replaced starts are done with, unless already past their deadline: that one failed.
             let overrun = Timestamp.string(ping.receivedAt.addingTimeInterval(-Double(deadline.seconds)))
             try db.execute(
-                sql: "UPDATE ping SET open = 0, processed = (received_at > ?) WHERE job = ? AND kind = 'start' AND open = 1",
+                sql:
+                    "UPDATE ping SET open = 0, processed = CASE WHEN received_at > ? THEN 1 ELSE 0 END WHERE job = ? AND kind = 'start' AND open = 1",
                 arguments: [overrun, ping.job])
         case .success, .fail:
             // Read newest first along (job, id): both stop at the first row that matches.
             let previous = try Int64.fetchOne(
-                db, sql: "SELECT id FROM ping WHERE job = ? AND kind IN ('success', 'fail') AND rid IS ? ORDER BY id DESC LIMIT 1",
+                db, sql: "SELECT id FROM ping WHERE job = ? AND kind IN ('success', 'fail') AND rid IS NOT DISTINCT FROM ? ORDER BY id DESC LIMIT 1",
                 arguments: [ping.job, ping.rid])
-            let start = try Row.fetchOne(
-                db, sql: "SELECT id, received_at FROM ping WHERE job = ? AND kind = 'start' AND rid IS ? AND id > ? ORDER BY id DESC LIMIT 1",
+            let start = try SQLRow.fetchOne(
+                db,
+                sql:
+                    "SELECT id, received_at FROM ping WHERE job = ? AND kind = 'start' AND rid IS NOT DISTINCT FROM ? AND id > ? ORDER BY id DESC LIMIT 1",
                 arguments: [ping.job, ping.rid, previous ?? 0])
             if let start {
                 startedAt = start["received_at"]
@@ -144,7 +146,7 @@ extension StateStore {
         case .log:
             break
         }
-        try db.execute(
+        let id = try db.insert(
             sql: """
                 INSERT INTO ping (job, kind, exit_code, rid, received_at, body, started_at, open, processed)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -153,7 +155,6 @@ extension StateStore {
                 ping.job, ping.kind.rawValue, ping.exitCode, ping.rid, Timestamp.string(ping.receivedAt), ping.body, startedAt,
                 ping.kind == .start ? 1 : 0, ping.kind == .log ? 1 : 0,
             ])
-        let id = db.lastInsertedRowID
         // Now and then, not at every ping: counting back 10,000 rows costs more than a ping.
         if id % 500 == 0 {
             try db.execute(
@@ -170,7 +171,7 @@ extension StateStore {
     /// whose runs may not be recorded yet, and starts still open or replaced after their deadline.
     public func unprocessedPings(job: String, limit: Int) throws(StoreError) -> [StoredPing] {
         try read { db in
-            try Row.fetchAll(
+            try SQLRow.fetchAll(
                 db, sql: "SELECT * FROM ping WHERE job = ? AND processed = 0 AND kind != 'log' ORDER BY id LIMIT ?",
                 arguments: [job, limit]
             ).map(Self.ping)
@@ -180,7 +181,7 @@ extension StateStore {
     /// The job's newest pings, newest first, logs included (its history).
     public func recentPings(job: String, limit: Int) throws(StoreError) -> [StoredPing] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ping WHERE job = ? ORDER BY id DESC LIMIT ?", arguments: [job, limit]).map(Self.ping)
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM ping WHERE job = ? ORDER BY id DESC LIMIT ?", arguments: [job, limit]).map(Self.ping)
         }
     }
 
@@ -194,7 +195,7 @@ extension StateStore {
                 let chunk = ids[start..<min(start + 500, ids.endIndex)]
                 try db.execute(
                     sql: "UPDATE ping SET processed = 1 WHERE job = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments([job as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible }))
+                    arguments: SQLArguments([job as (any SQLBindable)?] + chunk.map { $0 as (any SQLBindable)? }))
                 start = chunk.endIndex
             }
             try db.execute(
@@ -206,7 +207,7 @@ extension StateStore {
         }
     }
 
-    static func ping(_ row: Row) throws -> StoredPing {
+    static func ping(_ row: SQLRow) throws -> StoredPing {
         let kind: String = row["kind"]
         guard let pingKind = PingKind(rawValue: kind) else {
             throw StoreError.corrupt(reason: "a ping of job \(row["job"] as String) has kind \"\(kind)\", which this monitor does not know")

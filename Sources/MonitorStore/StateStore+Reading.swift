@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MonitorCore
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,9 @@ extension StateStore {
     /// process cannot write — on a read-only mount, a snapshot, a file of the daemon's user — is
     /// opened read-only instead of refused, and so is one on a full disk. A missing or empty file
     /// is refused either way.
-    public static func openForReading(path: String) throws(StoreError) -> StateStore {
+    public static func openForReading(path: String, passwordVariable: String = defaultPasswordVariable) throws(StoreError) -> StateStore {
+        // A PostgreSQL server decides itself what this login may do.
+        if PostgresLocation.isPostgres(path) { return try open(path: path, create: false, passwordVariable: passwordVariable) }
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         let folder = (path as NSString).deletingLastPathComponent
         if access(path, W_OK) == 0, access(folder.isEmpty ? "." : folder, W_OK) == 0 {
@@ -53,20 +56,25 @@ extension StateStore {
     private func checkSchemaForReading() throws(StoreError) {
         let migrator = Migrations.migrator
         let path = path
-        try read { db in
-            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            guard applicationID == Migrations.applicationID else {
-                throw StoreError.notAStateFile(path: path, reason: "it is an SQLite database of another program")
+        guard case .sqlite(let writer) = backend else { return }
+        do {
+            try writer.read { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                guard applicationID == Migrations.applicationID else {
+                    throw StoreError.notAStateFile(path: path, reason: "it is an SQLite database of another program")
+                }
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(migrator.migrations)
+                if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown.sorted()) }
+                guard Set(migrator.migrations).isSubset(of: applied) else {
+                    throw StoreError.unreadable(
+                        path: path,
+                        reason: "it was written by an older monitor and needs a schema upgrade, which needs "
+                            + "write access; run `monitor scan` once where the state is writable, then read it here")
+                }
             }
-            let applied = try migrator.appliedIdentifiers(db)
-            let unknown = applied.subtracting(migrator.migrations)
-            if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown.sorted()) }
-            guard Set(migrator.migrations).isSubset(of: applied) else {
-                throw StoreError.unreadable(
-                    path: path,
-                    reason: "it was written by an older monitor and needs a schema upgrade, which needs "
-                        + "write access; run `monitor scan` once where the state is writable, then read it here")
-            }
+        } catch {
+            throw Self.classify(error, path: path)
         }
     }
 

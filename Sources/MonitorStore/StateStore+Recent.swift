@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 extension StateStore {
@@ -24,9 +23,9 @@ extension StateStore {
 
     /// One indexed lookup per job (the ledger's `UNIQUE (job, scheduled_at)` index, read
     /// backwards from `now`), so the cost grows with jobs × `limit`, never with the ledger's length.
-    static func recentOccurrences(_ db: Database, jobs: [String], now: Date, limit: Int) throws -> [String: [RecentOccurrence]] {
+    static func recentOccurrences(_ db: any SQLConnection, jobs: [String], now: Date, limit: Int) throws -> [String: [RecentOccurrence]] {
         guard limit > 0 else { return [:] }
-        let statement = try db.cachedStatement(
+        let statement = db.cachedStatement(
             sql: "SELECT scheduled_at, state FROM occurrence WHERE job = ? AND scheduled_at <= ? ORDER BY scheduled_at DESC LIMIT ?")
         let until = Timestamp.string(now)
         var recent: [String: [RecentOccurrence]] = [:]
@@ -34,8 +33,7 @@ extension StateStore {
         for job in jobs {
             var cells: [RecentOccurrence] = []
             cells.reserveCapacity(limit)
-            let rows = try Row.fetchCursor(statement, arguments: [job, until, limit])
-            while let row = try rows.next() {
+            for row in try SQLRow.fetchAll(statement, arguments: [job, until, limit]) {
                 cells.append(RecentOccurrence(scheduledAt: try row.time("scheduled_at"), state: try row.verdict("state")))
             }
             recent[job] = cells

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 extension StateStore {
@@ -12,14 +11,14 @@ extension StateStore {
         let end = Timestamp.string(now)
         return try read { db in
             let jobs = try Self.reportJobs(db, now: now, days: days, named: [], stripLength: ReportModel.stripLength)
-            let revision = try Row.fetchOne(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT 1").map { row in
+            let revision = try SQLRow.fetchOne(db, sql: "SELECT * FROM revision ORDER BY id DESC LIMIT 1").map { row in
                 AppliedRevision(
                     number: row["id"], configDigest: row["config_digest"], configPath: row["config_path"],
                     gitCommit: row["git_commit"], gitBranch: row["git_branch"], gitDirty: (row["git_dirty"] as Int?) == 1,
                     appliedAt: Timestamp.parse(row["applied_at"]) ?? Date(timeIntervalSince1970: 0), user: row["user"], host: row["host"])
             }
             var counts: [Verdict: Int] = [:]
-            for row in try Row.fetchAll(
+            for row in try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT o.state, count(*) AS n FROM occurrence o JOIN job j ON j.name = o.job AND j.retired_at IS NULL
@@ -42,7 +41,7 @@ extension StateStore {
         try read { db in try Self.reportJobs(db, now: now, days: days, named: names, stripLength: stripLength) }
     }
 
-    static func reportJobs(_ db: Database, now: Date, days: Int, named names: [String], stripLength: Int) throws -> [ReportJob] {
+    static func reportJobs(_ db: any SQLConnection, now: Date, days: Int, named names: [String], stripLength: Int) throws -> [ReportJob] {
         let views = try jobViewsSnapshot(db, now: now, named: names, occurrenceLimit: nil).jobs
         guard !views.isEmpty else { return [] }
         let start = Timestamp.string(ReportModel.periodStart(now: now, days: days))
@@ -51,19 +50,19 @@ extension StateStore {
         // the dictionary lookup below drop retired jobs.
         let filter = names.isEmpty ? "" : " AND job IN (\(names.map { _ in "?" }.joined(separator: ",")))"
         var recent: [String: [OccurrenceRecord]] = [:]
-        for row in try Row.fetchAll(
+        for row in try SQLRow.fetchAll(
             db,
             sql: """
                 SELECT * FROM (
                   SELECT *, row_number() OVER (PARTITION BY job ORDER BY scheduled_at DESC) AS newest
                   FROM occurrence WHERE scheduled_at >= ? AND scheduled_at <= ?\(filter)
-                ) WHERE newest <= ? ORDER BY job, scheduled_at
-                """, arguments: StatementArguments([start, end]) + StatementArguments(names) + [stripLength])
+                ) ranked WHERE newest <= ? ORDER BY job, scheduled_at
+                """, arguments: SQLArguments([start, end]) + SQLArguments(names) + [stripLength])
         {
             recent[row["job"], default: []].append(try Self.occurrence(row))
         }
         var sizes: [String: [VersionSize]] = [:]
-        for row in try Row.fetchAll(
+        for row in try SQLRow.fetchAll(
             db,
             sql: """
                 SELECT version.job, version.id, version.finished_at, version.bytes, version.files, version.deleted_at,
@@ -71,7 +70,7 @@ extension StateStore {
                 FROM version LEFT JOIN status_file ON status_file.job = version.job AND status_file.sha256 = version.status_sha256
                 WHERE version.finished_at >= ? AND version.finished_at <= ?\(names.isEmpty ? "" : " AND version.\(filter.dropFirst(5))")
                 ORDER BY version.job, version.finished_at, version.id
-                """, arguments: StatementArguments([start, end]) + StatementArguments(names))
+                """, arguments: SQLArguments([start, end]) + SQLArguments(names))
         {
             guard let finished = Timestamp.parse(row["finished_at"]) else { continue }
             sizes[row["job"], default: []].append(

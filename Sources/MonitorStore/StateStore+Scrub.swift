@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 /// A kept version the scrub is to read again, with the job it belongs to.
@@ -59,18 +58,18 @@ extension StateStore {
             SELECT v.* FROM version v JOIN job j ON j.name = v.job AND j.retired_at IS NULL
             WHERE v.deleted_at IS NULL
             """
-        var arguments = StatementArguments()
+        var arguments = SQLArguments()
         if let dueBefore {
             sql += " AND (v.checked_at IS NULL OR v.checked_at <= ?)"
             arguments += [Timestamp.string(dueBefore)]
         }
         if !names.isEmpty {
             sql += " AND v.job IN (\(names.map { _ in "?" }.joined(separator: ",")))"
-            arguments += StatementArguments(names)
+            arguments += SQLArguments(names)
         }
         sql += " ORDER BY v.checked_at IS NOT NULL, v.checked_at, v.promoted_at, v.job, v.id"
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { ScrubTarget(job: $0["job"], version: try Self.version($0)) }
+            try SQLRow.fetchAll(db, sql: sql, arguments: arguments).map { ScrubTarget(job: $0["job"], version: try Self.version($0)) }
         }
     }
 
@@ -91,7 +90,7 @@ extension StateStore {
     /// promoted before they were recorded.
     public func recordedFiles(job: String, versionID: String) throws(StoreError) -> [RecordedFile] {
         try read { db in
-            try Row.fetchAll(
+            try SQLRow.fetchAll(
                 db, sql: "SELECT path, size, sha256, checked_in_round FROM version_file WHERE job = ? AND version_id = ? ORDER BY path",
                 arguments: [job, versionID]
             ).map {
@@ -107,10 +106,10 @@ extension StateStore {
         try write { db in try Self.insertVersionFiles(db, job: job, versionID: versionID, files: files) }
     }
 
-    static func insertVersionFiles(_ db: Database, job: String, versionID: String, files: [VersionFile]) throws {
+    static func insertVersionFiles(_ db: any SQLConnection, job: String, versionID: String, files: [VersionFile]) throws {
         guard !files.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO version_file (job, version_id, path, size, sha256) VALUES (?, ?, ?, ?, ?)")
+        let statement = db.cachedStatement(
+            sql: "INSERT INTO version_file (job, version_id, path, size, sha256) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
         for file in files {
             try statement.execute(arguments: [job, versionID, file.path, file.size, file.sha256?.lowercased()])
         }
@@ -122,7 +121,7 @@ extension StateStore {
         guard !progress.isEmpty else { return }
         let at = Timestamp.string(now)
         try write { db in
-            let mark = try db.cachedStatement(
+            let mark = db.cachedStatement(
                 sql: """
                     UPDATE version_file SET checked_in_round = 1, sha256 = coalesce(sha256, ?)
                     WHERE job = ? AND version_id = ? AND path = ?
@@ -140,8 +139,8 @@ extension StateStore {
                 for item in progress.notifications {
                     try db.execute(
                         sql: """
-                            INSERT OR IGNORE INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                             """,
                         arguments: [
                             item.route, progress.job, item.alert.event.rawValue, item.dedupKey, try OutboxCoding.encode(item.alert), at, at,
@@ -174,9 +173,9 @@ extension StateStore {
         try read { db in try Self.corruptedVersionCounts(db) }
     }
 
-    static func corruptedVersionCounts(_ db: Database) throws -> [String: Int] {
+    static func corruptedVersionCounts(_ db: any SQLConnection) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try Row.fetchAll(
+        for row in try SQLRow.fetchAll(
             db, sql: "SELECT job, count(*) AS n FROM version WHERE deleted_at IS NULL AND corrupted IS NOT NULL GROUP BY job")
         {
             counts[row["job"]] = row["n"]

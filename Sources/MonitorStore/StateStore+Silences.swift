@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 /// A silence kept in the state (`monitor silence add`), with who added it and whether it was
@@ -32,13 +31,13 @@ extension StateStore {
             throw .database("cannot encode the silence's match: \(error)")
         }
         return try write { db in
-            try db.execute(
+            let id = try db.insert(
                 sql: "INSERT INTO silence (match, starts_at, ends_at, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     match, silence.from.map(Timestamp.string), Timestamp.string(silence.until), silence.reason, Timestamp.string(now), user,
                 ])
             var added = silence
-            added.id = db.lastInsertedRowID
+            added.id = id
             return StoredSilence(silence: added, createdAt: now, createdBy: user, expiredAt: nil)
         }
     }
@@ -47,7 +46,7 @@ extension StateStore {
     /// with `includingEnded`, every one ever added.
     public func silences(at now: Date, includingEnded: Bool = false) throws(StoreError) -> [StoredSilence] {
         try read { db in
-            try Row.fetchAll(
+            try SQLRow.fetchAll(
                 db, sql: "SELECT * FROM silence\(includingEnded ? "" : " WHERE ends_at > ?") ORDER BY id",
                 arguments: includingEnded ? [] : [Timestamp.string(now)]
             ).map(Self.storedSilence)
@@ -57,7 +56,7 @@ extension StateStore {
     /// Ends silence `id` at `now`, keeping it in the list of ended ones.
     public func expireSilence(id: Int64, at now: Date) throws(StoreError) -> SilenceExpiry {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM silence WHERE id = ?", arguments: [id]) else { return .unknown }
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM silence WHERE id = ?", arguments: [id]) else { return .unknown }
             let stored = try Self.storedSilence(row)
             guard stored.silence.until > now else { return .alreadyEnded(stored) }
             let nowText = Timestamp.string(now)
@@ -77,12 +76,12 @@ extension StateStore {
     }
 
     /// Marks the occurrences a silenced notification was about, for their history.
-    static func markSilenced(_ occurrences: [Occurrence], job: String, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: "UPDATE occurrence SET silenced = 1 WHERE job = ? AND scheduled_at = ?")
+    static func markSilenced(_ occurrences: [Occurrence], job: String, _ db: any SQLConnection) throws {
+        let statement = db.cachedStatement(sql: "UPDATE occurrence SET silenced = 1 WHERE job = ? AND scheduled_at = ?")
         for occurrence in occurrences { try statement.execute(arguments: [job, Timestamp.string(occurrence.scheduledAt)]) }
     }
 
-    static func storedSilence(_ row: Row) throws -> StoredSilence {
+    static func storedSilence(_ row: SQLRow) throws -> StoredSilence {
         let match: SilenceMatch
         do { match = try JSONDecoder().decode(SilenceMatch.self, from: Data((row["match"] as String).utf8)) } catch {
             throw StoreError.corrupt(reason: "silence \(row["id"] as Int64) has a match that cannot be read: \(error)")

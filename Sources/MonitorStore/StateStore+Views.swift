@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorCore
 
 extension StateStore {
@@ -18,11 +17,11 @@ extension StateStore {
 
     /// ``jobViewsSnapshot(now:named:occurrenceLimit:)`` inside a read the caller holds, so that
     /// what it reads next (the report's history) comes from the same state.
-    static func jobViewsSnapshot(_ db: Database, now: Date, named names: [String], occurrenceLimit: Int?) throws -> JobViewsSnapshot {
+    static func jobViewsSnapshot(_ db: any SQLConnection, now: Date, named names: [String], occurrenceLimit: Int?) throws -> JobViewsSnapshot {
         let stamp = try Self.changeStamp(db)
         let jobs = try Self.activeJobs(db, named: names)
         func latest(_ filter: String) throws -> [String: OccurrenceRecord] {
-            let rows = try Row.fetchAll(
+            let rows = try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT o.* FROM occurrence o
@@ -35,7 +34,7 @@ extension StateStore {
         let decided = try latest("WHERE state NOT IN (\(Self.statuslessVerdictList))")
         var lastSuccess: [String: Date] = [:]
         var lastGood: [String: Date] = [:]
-        for row in try Row.fetchAll(
+        for row in try SQLRow.fetchAll(
             db,
             sql: """
                 SELECT job, max(CASE WHEN state = '\(Verdict.success.rawValue)' THEN finished_at END) AS success, max(finished_at) AS good
@@ -46,7 +45,7 @@ extension StateStore {
             lastGood[row["job"]] = try row.optionalTime("good")
         }
         let versions = Dictionary(
-            try Row.fetchAll(
+            try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT v.* FROM version v
@@ -55,7 +54,7 @@ extension StateStore {
             ).map { ($0["job"] as String, try Self.version($0)) }
         ) { a, _ in a }
         var openWindows: [String: Date] = [:]
-        for row in try Row.fetchAll(
+        for row in try SQLRow.fetchAll(
             db,
             sql: """
                 SELECT job, min(window_end) AS closes FROM occurrence WHERE state = '\(Verdict.pending.rawValue)' AND window_end > ? GROUP BY job
@@ -64,7 +63,7 @@ extension StateStore {
             openWindows[row["job"]] = try row.time("closes")
         }
         let corrupted = try Self.corruptedVersionCounts(db)
-        let silences = try Row.fetchAll(db, sql: "SELECT * FROM silence WHERE ends_at > ?", arguments: [Timestamp.string(now)])
+        let silences = try SQLRow.fetchAll(db, sql: "SELECT * FROM silence WHERE ends_at > ?", arguments: [Timestamp.string(now)])
             .map { try Self.storedSilence($0).silence }
         let records = try jobs.map { active in
             let name = active.job.name
@@ -72,7 +71,7 @@ extension StateStore {
                 active: active, newest: newest[name], latestDecided: decided[name], lastSuccessAt: lastSuccess[name],
                 currentVersion: versions[name], openWindowCloses: openWindows[name],
                 occurrences: try occurrenceLimit.map { limit in
-                    try Row.fetchAll(
+                    try SQLRow.fetchAll(
                         db, sql: "SELECT * FROM occurrence WHERE job = ? ORDER BY scheduled_at DESC LIMIT ?",
                         arguments: [name, limit]
                     ).map { try Self.occurrence($0) }
@@ -98,24 +97,25 @@ extension StateStore {
         try read { db in try Self.changeStamp(db) }
     }
 
-    static func changeStamp(_ db: Database) throws -> ChangeStamp {
-        let row = try Row.fetchOne(
+    static func changeStamp(_ db: any SQLConnection) throws -> ChangeStamp {
+        let row = try SQLRow.fetchOne(
             db,
             sql: """
                 SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished,
                   (SELECT count(*) FROM version WHERE corrupted IS NOT NULL AND deleted_at IS NULL) AS corrupted,
-                  (SELECT coalesce(max(id), 0) || '/' || coalesce(max(expired_at), '') FROM silence) AS silences
-                FROM (SELECT 1) LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s
+                  (SELECT coalesce(max(id), 0) || '/' || coalesce(CAST(max(expired_at) AS TEXT), '') FROM silence) AS silences
+                FROM (SELECT 1 AS one) base LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s ON true
                 """)
         return ChangeStamp(
-            revision: row?["revision"], scan: row?["scan"], scanFinished: row?["finished"] != nil, corruptedVersions: row?["corrupted"] ?? 0,
+            revision: row?["revision"], scan: row?["scan"], scanFinished: row.map { !$0.value("finished").isNull } ?? false,
+            corruptedVersions: row?["corrupted"] ?? 0,
             silences: row?["silences"] ?? "")
     }
 
     /// When the last scan finished, for `/healthz` and stale-data notes.
     public func lastScan() throws(StoreError) -> (finishedAt: Date, clock: Date)? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT finished_at, clock FROM scan WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").map {
+            try SQLRow.fetchOne(db, sql: "SELECT finished_at, clock FROM scan WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").map {
                 (try $0.time("finished_at"), try $0.time("clock"))
             }
         }

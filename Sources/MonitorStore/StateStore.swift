@@ -7,19 +7,45 @@ import MonitorCore
 #endif
 
 /// The state database: applied configuration revisions, the run ledger, promoted versions and
-/// the notification outbox. One value wraps the GRDB writer; every access goes through it.
+/// the notification outbox. One value wraps the database — an SQLite file through GRDB, or a
+/// PostgreSQL database shared by several hosts — and every access goes through its `read` and
+/// `write` transactions, whose SQL is the same for both.
 public struct StateStore: Sendable {
-    let writer: any DatabaseWriter
-    /// Where the state lives, for messages.
+    enum Backend: Sendable {
+        case sqlite(any DatabaseWriter)
+        case postgres(PostgresPool)
+    }
+
+    let backend: Backend
+    /// Where the state lives, for messages: a file's path, or a PostgreSQL URL (never with a password).
     public let path: String
+
+    /// Whether the state is a PostgreSQL database (agents, heartbeats and UNKNOWN exist only there).
+    public var isShared: Bool {
+        if case .postgres = backend { true } else { false }
+    }
+
+    init(writer: any DatabaseWriter, path: String) {
+        self.backend = .sqlite(writer)
+        self.path = path
+    }
+
+    init(pool: PostgresPool) {
+        self.backend = .postgres(pool)
+        self.path = pool.location.description
+    }
 
     /// How long a writer waits for another process's write lock before failing. `apply` and a
     /// running daemon share the file; neither should ever fail on a lock held for a moment.
     public static let busyTimeout: TimeInterval = 15
 
-    /// Opens the state at `path`. With `create`, makes the file and its folder when missing;
-    /// without, a missing state is an error.
-    public static func open(path: String, create: Bool) throws(StoreError) -> StateStore {
+    /// Opens the state at `path`: a file, or a `postgres://` URL whose password is read from the
+    /// environment variable `passwordVariable`. With `create`, makes the file and its folder (or
+    /// the schema in an empty database) when missing; without, a missing state is an error.
+    public static func open(path: String, create: Bool, passwordVariable: String = defaultPasswordVariable) throws(StoreError) -> StateStore {
+        if PostgresLocation.isPostgres(path) {
+            return try openPostgres(path, create: create, passwordVariable: passwordVariable)
+        }
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
             guard create else { throw .missing(path: path) }
@@ -88,6 +114,7 @@ public struct StateStore: Sendable {
     private func prepare() throws(StoreError) {
         let migrator = Migrations.migrator
         do {
+            guard case .sqlite(let writer) = backend else { return }
             try writer.write { db in
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
@@ -100,12 +127,7 @@ public struct StateStore: Sendable {
                 }
             }
             try migrator.migrate(writer)
-            try writer.write { db in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?)",
-                    arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
-                try Vocabulary.fill(db)
-            }
+            try write { db in try Self.fillMeta(db) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -113,8 +135,17 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// What every state holds besides its schema: its identity, and the names its columns may hold.
+    static func fillMeta(_ db: any SQLConnection) throws {
+        try db.execute(
+            sql: "INSERT INTO meta (key, value) VALUES ('state_id', ?), ('created_at', ?) ON CONFLICT DO NOTHING",
+            arguments: [UUID().uuidString.lowercased(), Timestamp.string(Date())])
+        try Vocabulary.fill(db)
+    }
+
     static func classify(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }
+        if let postgres = PostgresErrors.classify(error, location: path) { return postgres }
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notAStateFile(path: path, reason: "the file is not a database or is corrupt")
@@ -145,22 +176,35 @@ public struct StateStore: Sendable {
         return (error as NSError).localizedDescription
     }
 
-    /// Runs `body` in a read transaction, mapping database errors to `StoreError`.
-    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try writer.read(body) } catch { throw Self.classify(error, path: path) }
+    /// Runs `body` in a read transaction (one snapshot of the state), mapping database errors to `StoreError`.
+    func read<T>(_ body: (any SQLConnection) throws -> T) throws(StoreError) -> T {
+        do {
+            switch backend {
+            case .sqlite(let writer): return try writer.read { db in try body(SQLiteConnection(db)) }
+            case .postgres(let pool): return try pool.transaction(writing: false, body)
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
     }
 
-    /// Runs `body` in an IMMEDIATE write transaction: the write lock is taken up front, so a
-    /// concurrent writer waits (busy timeout) instead of failing half-way.
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs `body` in a write transaction that takes the state's write lock up front (SQLite's
+    /// IMMEDIATE; PostgreSQL's advisory lock), so a concurrent writer waits (busy timeout)
+    /// instead of failing half-way.
+    func write<T>(_ body: (any SQLConnection) throws -> T) throws(StoreError) -> T {
         do {
-            return try writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+            switch backend {
+            case .sqlite(let writer):
+                return try writer.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(SQLiteConnection(db))
+                        return .commit
+                    }
+                    return result!
                 }
-                return result!
+            case .postgres(let pool):
+                return try pool.transaction(writing: true, body)
             }
         } catch {
             throw Self.classify(error, path: path)

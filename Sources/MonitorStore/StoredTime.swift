@@ -1,24 +1,21 @@
 import Foundation
-import GRDB
 import MonitorCore
 
-extension Row {
-    /// A time the state stores as RFC 3339 text. A value that is not one — a state edited by
-    /// hand, or damaged — is a clear error naming the column, never a crash.
+extension SQLRow {
+    /// A time the state stores: RFC 3339 text in SQLite, `timestamptz` in PostgreSQL. A value
+    /// that is not one — a state edited by hand, or damaged — is a clear error naming the
+    /// column, never a crash.
     func time(_ column: String) throws -> Date {
+        if let date = Date.from(value(column)) { return date }
         let text: String? = self[column]
-        guard let text, let date = Timestamp.parse(text) else {
-            throw StoreError.corrupt(
-                reason:
-                    "\(column) holds \(text.map { "\"\($0)\"" } ?? "nothing"), not a time (edited by hand, or damaged: restore the state from a backup)"
-            )
-        }
-        return date
+        throw StoreError.corrupt(
+            reason:
+                "\(column) holds \(text.map { "\"\($0)\"" } ?? "nothing"), not a time (edited by hand, or damaged: restore the state from a backup)")
     }
 
     /// ``time(_:)`` for a column that may be empty.
     func optionalTime(_ column: String) throws -> Date? {
-        (self[column] as String?) == nil ? nil : try time(column)
+        value(column).isNull ? nil : try time(column)
     }
 
     /// A verdict the state stores by name. One this monitor does not know was written by a

@@ -1,6 +1,7 @@
 import Foundation
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorRuntime
@@ -22,7 +23,7 @@ import Testing
             root = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-batch-\(UUID().uuidString)")
             let backups = root.appendingPathComponent("backups")
             try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
-            store = try StateStore.open(path: root.appendingPathComponent("state.sqlite").path, create: true)
+            store = try StateStore.open(path: TestState.location(root.appendingPathComponent("state.sqlite").path), create: true)
             let schedule = try CronSchedule(parsing: "0 2 * * *")
             let jobs = (0..<ScannerBatchTests.jobCount).map { index in
                 Job(name: String(format: "job-%03d", index), destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800))

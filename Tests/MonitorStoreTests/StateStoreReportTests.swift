@@ -12,7 +12,7 @@ import Testing
     static func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     func store() throws -> StateStore {
-        try StateStore.open(path: folder + "/state.sqlite", create: true)
+        try StateStore.open(path: TestState.location(folder + "/state.sqlite"), create: true)
     }
 
     func apply(_ store: StateStore, jobs: [String], base: Int64) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorStore
@@ -12,7 +13,7 @@ import Testing
     init() throws {
         let folder = NSTemporaryDirectory() + "monitor-silences-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = try StateStore.open(path: folder + "/s.sqlite", create: true)
+        store = try StateStore.open(path: TestState.location(folder + "/s.sqlite"), create: true)
         try store.apply(
             Samples.desired(), baseRevision: 0,
             context: ApplyContext(configPath: "/etc/monitor.yaml", git: nil, user: "ops", host: "h", now: Self.time("2026-11-20T12:00:00Z")))

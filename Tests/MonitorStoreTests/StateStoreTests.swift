@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MonitorCore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorStore
@@ -20,7 +21,7 @@ import Testing
             user: "ops", host: "backup-1", now: Timestamp.parse(time)!)
     }
 
-    @Test func migratesAnEmptyFileAndCreatesItsFolder() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func migratesAnEmptyFileAndCreatesItsFolder() throws {
         let path = folder + "/nested/deeper/state.sqlite"
         let store = try StateStore.open(path: path, create: true)
         #expect(FileManager.default.fileExists(atPath: path))
@@ -33,14 +34,14 @@ import Testing
         #expect(try again.stateID() == applied.stateID)
     }
 
-    @Test func aMissingStateIsAnErrorWithoutCreate() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func aMissingStateIsAnErrorWithoutCreate() throws {
         #expect(throws: StoreError.missing(path: folder + "/none.sqlite")) {
             try StateStore.open(path: folder + "/none.sqlite", create: false)
         }
     }
 
     @Test func applyIsIdempotentAndRecordsOneRevision() throws {
-        let store = try StateStore.open(path: folder + "/s.sqlite", create: true)
+        let store = try StateStore.open(path: TestState.location(folder + "/s.sqlite"), create: true)
         let desired = Samples.desired()
         let first = try #require(try store.apply(desired, baseRevision: 0, context: context()))
         #expect(first.id == 1)
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func aStaleBaseRevisionIsRefusedAndChangesNothing() throws {
-        let store = try StateStore.open(path: folder + "/s.sqlite", create: true)
+        let store = try StateStore.open(path: TestState.location(folder + "/s.sqlite"), create: true)
         try store.apply(Samples.desired(), baseRevision: 0, context: context())
         var changed = Samples.desired()
         changed.jobs[0].window = TimeSpan(seconds: 7200)
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func removingAJobRetiresItAndDeclaringItAgainRevivesItWithItsHistory() throws {
-        let store = try StateStore.open(path: folder + "/s.sqlite", create: true)
+        let store = try StateStore.open(path: TestState.location(folder + "/s.sqlite"), create: true)
         try store.apply(Samples.desired(), baseRevision: 0, context: context("2026-11-01T00:00:00Z"))
         try store.write { db in
             try db.execute(
@@ -82,7 +83,7 @@ import Testing
         #expect(plan.changes.map(\.revives) == [true])
         try store.apply(Samples.desired(), baseRevision: 2, context: context("2026-11-20T00:00:00Z"))
         let row = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT first_applied_at, active_since, retired_at FROM job WHERE name = 'db'")!
+            try SQLRow.fetchOne(db, sql: "SELECT first_applied_at, active_since, retired_at FROM job WHERE name = 'db'")!
         }
         #expect(row["first_applied_at"] as String == "2026-11-01T00:00:00Z")
         #expect(row["active_since"] as String == "2026-11-20T00:00:00Z")
@@ -90,7 +91,7 @@ import Testing
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM occurrence WHERE job = 'db'") } == 1)
     }
 
-    @Test func aFileThatIsNotSQLiteIsRefusedUntouched() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func aFileThatIsNotSQLiteIsRefusedUntouched() throws {
         let path = folder + "/notes.txt"
         try Data("these are my notes\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.notAStateFile(path: path, reason: "it is not an SQLite database")) {
@@ -99,7 +100,7 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "these are my notes\n")
     }
 
-    @Test func anotherProgramsDatabaseIsRefused() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func anotherProgramsDatabaseIsRefused() throws {
         let path = folder + "/other.sqlite"
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "CREATE TABLE photos (id INTEGER)") }
@@ -109,7 +110,7 @@ import Testing
         }
     }
 
-    @Test func aStateFromANewerMonitorIsRefusedUntouched() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func aStateFromANewerMonitorIsRefusedUntouched() throws {
         let path = folder + "/s.sqlite"
         _ = try StateStore.open(path: path, create: true)
         let queue = try DatabaseQueue(path: path)
@@ -120,7 +121,7 @@ import Testing
         }
     }
 
-    @Test func aCorruptStateIsAClearError() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func aCorruptStateIsAClearError() throws {
         let path = folder + "/s.sqlite"
         let store = try StateStore.open(path: path, create: true)
         try store.apply(Samples.desired(), baseRevision: 0, context: context())
@@ -135,7 +136,7 @@ import Testing
         }
     }
 
-    @Test func aStateUnderAFileCannotBeCreated() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func aStateUnderAFileCannotBeCreated() throws {
         let blocker = folder + "/blocker"
         try Data().write(to: URL(fileURLWithPath: blocker))
         do {
@@ -147,7 +148,7 @@ import Testing
     }
 
     /// `apply` while another process holds a read transaction open (WAL lets a writer go on).
-    @Test func applyWhileAnotherProcessHoldsAReadTransaction() throws {
+    @Test(.enabled(if: TestState.isSQLite, "about the SQLite file")) func applyWhileAnotherProcessHoldsAReadTransaction() throws {
         let path = folder + "/s.sqlite"
         let store = try StateStore.open(path: path, create: true)
         try store.apply(Samples.desired(), baseRevision: 0, context: context())

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorWeb
@@ -33,7 +34,7 @@ import Testing
 
     @Test func healthIs503BeforeTheFirstScan() async throws {
         let path = fixture.root.appendingPathComponent("empty.sqlite").path
-        let store = try StateStore.open(path: path, create: true)
+        let store = try StateStore.open(path: TestState.location(path), create: true)
         let app = buildApplication(try WebDependencies(store: store, environment: [:], clock: { Date() }), listen: .init(host: "127.0.0.1", port: 0))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in

@@ -3,13 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorWeb
 
 /// A state file deleted or replaced under the daemon is noticed (issue 12: the daemon kept
 /// scanning the unlinked file and `/healthz` stayed 200).
-@Suite struct StateFileWatchTests {
+@Suite(.enabled(if: TestState.isSQLite, "about the SQLite file")) struct StateFileWatchTests {
     @Test func aRemovedOrReplacedFileIsAProblem() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

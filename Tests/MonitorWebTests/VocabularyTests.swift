@@ -10,7 +10,7 @@ import Testing
 /// Every verdict, job status, event and channel kind is accepted by each place that stores,
 /// decides, encodes or shows them, so that a new case cannot be forgotten silently: this
 /// suite fails until every place knows it.
-@Suite struct VocabularyTests {
+@Suite(.enabled(if: TestState.isSQLite, "about the SQLite file")) struct VocabularyTests {
     @Test(arguments: Verdict.allCases)
     func theStateStoresAndReadsBackEveryVerdict(_ verdict: Verdict) throws {
         let fixture = try WebFixture()

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorWeb
@@ -10,7 +11,7 @@ import Testing
 /// A real write lock on the state, held by another connection as `monitor apply` would hold
 /// it: reads answer from the last committed state (WAL) while the lock is held, and
 /// `POST /api/scan` waits for the lock instead of failing.
-@Suite struct WriteLockTests {
+@Suite(.enabled(if: TestState.isSQLite, "about the SQLite file")) struct WriteLockTests {
     final class Flag: Sendable {
         private let value = Mutex(false)
         func set() { value.withLock { $0 = true } }

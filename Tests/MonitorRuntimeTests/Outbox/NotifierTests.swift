@@ -27,7 +27,7 @@ final class RecordingTransport: NotificationTransport, Sendable {
 
     init() throws {
         let path = NSTemporaryDirectory() + "monitor-notifier-\(UUID().uuidString)/state.sqlite"
-        store = try StateStore.open(path: path, create: true)
+        store = try StateStore.open(path: TestState.location(path), create: true)
         let route = AlertRoute(name: "ops", channel: .webhook(WebhookChannel(target: .url("https://hooks.example.com/x"))))
         let job = Job(
             name: "db", destination: "nas", schedule: try CronSchedule(parsing: "0 2 * * *"), window: TimeSpan(seconds: 10_800), routes: ["ops"])

@@ -1,6 +1,7 @@
 import Foundation
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorRuntime
@@ -19,7 +20,7 @@ import Testing
         init() throws {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-ping-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            store = try StateStore.open(path: root.appendingPathComponent("state.sqlite").path, create: true)
+            store = try StateStore.open(path: TestState.location(root.appendingPathComponent("state.sqlite").path), create: true)
             let schedule = try CronSchedule(parsing: "0 2 * * *")
             var nightly = Job(name: "nightly", destination: "nas", schedule: schedule, window: TimeSpan(seconds: 10_800))
             nightly.source = .ping

@@ -1,6 +1,7 @@
 import Foundation
 import MonitorCore
 import MonitorStore
+import MonitorTestSupport
 import Testing
 
 @testable import MonitorRuntime
@@ -22,7 +23,7 @@ final class RepositorySandbox {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try Data("first file\n".utf8).write(to: root.appendingPathComponent("data/a.txt"))
         try Data(repeating: 7, count: 50_000).write(to: root.appendingPathComponent("data/b.bin"))
-        store = try StateStore.open(path: root.appendingPathComponent("state.sqlite").path, create: true)
+        store = try StateStore.open(path: TestState.location(root.appendingPathComponent("state.sqlite").path), create: true)
         var environment = ProcessInfo.processInfo.environment
         environment["RESTIC_CACHE_DIR"] = root.appendingPathComponent("cache/restic").path
         environment["BORG_BASE_DIR"] = root.appendingPathComponent("borg-home").path

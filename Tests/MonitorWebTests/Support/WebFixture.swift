@@ -35,7 +35,7 @@ struct WebFixture {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("backups"), withIntermediateDirectories: true)
         let path = root.appendingPathComponent("state.sqlite").path
-        store = try StateStore.open(path: path, create: true)
+        store = try StateStore.open(path: TestState.location(path), create: true)
         clock = TestClock(at(Self.scanTime))
         try apply(Self.jobs(), apiTokenEnv: apiTokenEnv, scanInterval: scanInterval, baseRevision: 0)
         try stage("db", ["dump.sql": Data("select 1;\n".utf8)])
