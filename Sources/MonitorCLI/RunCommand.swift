@@ -22,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
     @OptionGroup var config: ConfigOptions
+    @OptionGroup var host: HostOption
 
     @Option(
         help: ArgumentHelp("Address to listen on (default: settings.listen, else 127.0.0.1:8080).", valueName: "host:port"),
@@ -37,7 +38,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             // Held while the daemon runs: `scan --now` into the future is refused meanwhile (SPEC §7).
             lock = try StateLock.daemon(statePath: store.path)
-            dependencies = try WebDependencies(store: store, environment: ProcessInfo.processInfo.environment, logger: logger)
+            dependencies = try WebDependencies(
+                store: store, environment: ProcessInfo.processInfo.environment, logger: logger, agent: host.name)
         } catch {
             throw Output.fail(error)
         }

@@ -26,6 +26,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("job"), help: ArgumentHelp("Scan only this job (repeatable).", valueName: "name"))
     var jobs: [String] = []
 
+    @OptionGroup var host: HostOption
+
     func run() throws {
         let clock = try now.map(Clock.parse) ?? Date()
         let store = try StateLocator.open(state, config)
@@ -38,7 +40,14 @@ struct ScanCommand: ParsableCommand {
             if let unknown = jobs.first(where: { !known.contains($0) }) {
                 throw Output.fail("no active job named \"\(unknown)\" in \(store.path)")
             }
-            let summary = try Scanner(store: store, sources: RunSources.standard()).scan(now: clock, jobs: jobs)
+            // With a shared state, this host's destinations only, one scan of them at a time.
+            let agent = store.isShared ? host.name : nil
+            guard let hostLock = try agent.map({ host throws(StoreError) in try store.lockScans(of: host) }) ?? HostScanLock.none else {
+                print("Another scan of host \(agent ?? "") is running; nothing to do.")
+                return
+            }
+            defer { hostLock.release() }
+            let summary = try Scanner(store: store, sources: RunSources.standard()).scan(now: clock, jobs: jobs, agent: agent)
             // Deliver what is due by the scan's clock, so that `--now` exercises retries too.
             let delivery = try Notifier(store: store, transport: LiveTransport()).deliverDue(now: clock)
             print(ScanReport.text(summary, delivery))

@@ -8,7 +8,7 @@ import MonitorStore
 enum StateLocator {
     /// The environment variable with the password of a PostgreSQL state.
     static func passwordVariable(_ settings: Settings?) -> String {
-        StateStore.defaultPasswordVariable
+        settings?.statePasswordVariable ?? StateStore.defaultPasswordVariable
     }
 
     /// A PostgreSQL state's password variable comes from the configuration's settings; a file

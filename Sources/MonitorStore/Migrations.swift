@@ -302,6 +302,24 @@ enum Migrations {
                     CREATE INDEX ping_unprocessed ON ping(job, id) WHERE processed = 0;
                     """)
         }
+        // Agents of a shared state (SPEC §12): each host's `monitor run` or `scan --host` records a
+        // heartbeat at every scan; an agent silent for three of its scan intervals is down. The
+        // table exists in SQLite states too (so `state copy` can carry it), where nothing writes it.
+        migrator.registerMigration("v7-agents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE agent (
+                      name TEXT PRIMARY KEY NOT NULL,
+                      first_seen TEXT NOT NULL,
+                      last_seen TEXT NOT NULL,
+                      version TEXT NOT NULL,
+                      destinations TEXT NOT NULL CHECK (json_valid(destinations)),
+                      scan_interval_seconds INTEGER NOT NULL CHECK (scan_interval_seconds > 0),
+                      -- Set when another agent found it down (and AGENT_DOWN was queued); cleared when it is back.
+                      down_since TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -26,6 +26,11 @@ extension StateStore {
         return AppliedState(stateID: stateID, revision: revision, desired: desired, retiredJobs: retired)
     }
 
+    /// The applied settings, `nil` before any apply.
+    static func appliedSettings(_ db: any SQLConnection) throws -> Settings? {
+        try String.fetchOne(db, sql: "SELECT spec FROM settings WHERE id = 1").map { try JSONDecoder().decode(Settings.self, from: Data($0.utf8)) }
+    }
+
     /// The applied settings and alert routes without the jobs: what the scanner and the
     /// notifier need, without decoding 10,000 job specs on every pass. `nil` before any apply.
     public func appliedRouting() throws(StoreError) -> AppliedRouting? {

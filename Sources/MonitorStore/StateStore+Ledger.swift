@@ -204,15 +204,7 @@ extension StateStore {
                 try Self.insertVersionFiles(db, job: update.job, versionID: version.id, files: version.contents)
             }
             for item in update.notifications {
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """,
-                    arguments: [
-                        item.route, update.job, item.alert.event.rawValue, item.dedupKey,
-                        try OutboxCoding.encode(item.alert), decidedAt, decidedAt, item.silenced ? 1 : 0,
-                    ])
+                try Self.insert(item, job: update.job, at: now, db)
                 if item.silenced { try Self.markSilenced(item.alert.occurrences, job: update.job, db) }
             }
             for id in update.deletedVersions {

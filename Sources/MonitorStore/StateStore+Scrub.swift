@@ -136,17 +136,7 @@ extension StateStore {
                         WHERE job = ? AND id = ?
                         """,
                     arguments: [progress.replacing, reason, reason, progress.job, progress.versionID])
-                for item in progress.notifications {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO outbox (route, job, event, dedup_key, payload, created_at, next_attempt_at, silenced)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                            """,
-                        arguments: [
-                            item.route, progress.job, item.alert.event.rawValue, item.dedupKey, try OutboxCoding.encode(item.alert), at, at,
-                            item.silenced ? 1 : 0,
-                        ])
-                }
+                for item in progress.notifications { try Self.insert(item, job: progress.job, at: now, db) }
             }
             if progress.complete {
                 try db.execute(

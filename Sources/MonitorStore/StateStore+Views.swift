@@ -65,6 +65,10 @@ extension StateStore {
         let corrupted = try Self.corruptedVersionCounts(db)
         let silences = try SQLRow.fetchAll(db, sql: "SELECT * FROM silence WHERE ends_at > ?", arguments: [Timestamp.string(now)])
             .map { try Self.storedSilence($0).silence }
+        // The jobs of a host whose agent is down show UNKNOWN (a shared state only).
+        let agents = try Self.agents(db, where: nil)
+        let downHosts = Set(agents.filter(\.isDown).map(\.name))
+        let settings = downHosts.isEmpty ? nil : try Self.appliedSettings(db)
         let records = try jobs.map { active in
             let name = active.job.name
             var record = JobRecords(
@@ -78,6 +82,7 @@ extension StateStore {
                 }, lastGoodAt: lastGood[name])
             record.corruptedVersions = corrupted[name] ?? 0
             record.silences = silences.filter { $0.selects(active.job) }
+            if let settings, let host = active.destination.effectiveHost(settings: settings) { record.hostDown = downHosts.contains(host) }
             if occurrenceLimit != nil, active.job.detectsAnomalies {
                 // One-job views say how far the job is from a history its runs are compared with.
                 record.baselineRuns = try Int.fetchOne(
@@ -87,7 +92,9 @@ extension StateStore {
             return record
         }
         // The decisions (status, next occurrence, how long this holds) are the domain's.
-        let (views, validUntil) = JobViews.build(records, now: now)
+        var (views, validUntil) = JobViews.build(records, now: now)
+        // An agent that stops reporting is down after three of its intervals: the views change then.
+        for agent in agents where !agent.isDown { validUntil = min(validUntil, max(now, agent.dueBy)) }
         return JobViewsSnapshot(jobs: views, stamp: stamp, validUntil: validUntil)
     }
 
@@ -103,13 +110,14 @@ extension StateStore {
             sql: """
                 SELECT (SELECT max(id) FROM revision) AS revision, s.id AS scan, s.finished_at AS finished,
                   (SELECT count(*) FROM version WHERE corrupted IS NOT NULL AND deleted_at IS NULL) AS corrupted,
-                  (SELECT coalesce(max(id), 0) || '/' || coalesce(CAST(max(expired_at) AS TEXT), '') FROM silence) AS silences
+                  (SELECT coalesce(max(id), 0) || '/' || coalesce(CAST(max(expired_at) AS TEXT), '') FROM silence) AS silences,
+                  (SELECT count(*) || '/' || coalesce(CAST(max(down_since) AS TEXT), '') FROM agent WHERE down_since IS NOT NULL) AS agents
                 FROM (SELECT 1 AS one) base LEFT JOIN (SELECT id, finished_at FROM scan ORDER BY id DESC LIMIT 1) s ON true
                 """)
         return ChangeStamp(
             revision: row?["revision"], scan: row?["scan"], scanFinished: row.map { !$0.value("finished").isNull } ?? false,
             corruptedVersions: row?["corrupted"] ?? 0,
-            silences: row?["silences"] ?? "")
+            silences: row?["silences"] ?? "", agents: row?["agents"] ?? "")
     }
 
     /// When the last scan finished, for `/healthz` and stale-data notes.
@@ -140,9 +148,12 @@ public struct ChangeStamp: Sendable, Hashable {
     public var corruptedVersions: Int
     /// The newest silence and the latest expiry: `silence add` and `silence expire` change the views.
     public var silences: String
+    /// The agents found down (a shared state): one going down or coming back changes the views.
+    public var agents: String
 
-    public init(revision: Int64?, scan: Int64?, scanFinished: Bool, corruptedVersions: Int = 0, silences: String = "") {
+    public init(revision: Int64?, scan: Int64?, scanFinished: Bool, corruptedVersions: Int = 0, silences: String = "", agents: String = "") {
         self.silences = silences
+        self.agents = agents
         self.revision = revision
         self.scan = scan
         self.scanFinished = scanFinished

@@ -21,6 +21,7 @@ public func buildRouter(_ dependencies: WebDependencies, listen: ListenAddress) 
     JobsController(dependencies: dependencies).addRoutes(to: api)
     JobHistoryController(dependencies: dependencies).addRoutes(to: api)
     JobPingsController(dependencies: dependencies).addRoutes(to: api)
+    AgentsController(dependencies: dependencies).addRoutes(to: api)
     UnknownAPIRoutes().addRoutes(to: api)
     return router
 }

@@ -20,13 +20,16 @@ public struct WebDependencies: Sendable {
     public let environment: [String: String]
     public let clock: @Sendable () -> Date
     public let logger: Logger
+    /// The host this daemon is the agent of, with a shared state (SPEC §12); nil otherwise.
+    public let agent: String?
 
     /// Reads the applied settings once, then builds the shared parts.
     public init(
         store: StateStore, environment: [String: String], clock: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "monitor.run")
+        logger: Logger = Logger(label: "monitor.run"), agent: String? = nil
     ) throws(StoreError) {
         self.store = store
+        self.agent = store.isShared ? agent : nil
         self.settings = AppliedSettings(try AppliedSettings.read(from: store))
         self.metrics = MonitorMetrics()
         self.jobsCache = JobsDocumentCache()
@@ -34,7 +37,7 @@ public struct WebDependencies: Sendable {
         self.stateFile = StateFileWatch(path: store.path, logger: logger)
         self.scans = ScanCoordinator(
             store: store, stateFile: stateFile, settings: settings, metrics: metrics, jobsCache: jobsCache,
-            jobsSource: jobsSource, clock: clock, logger: logger)
+            jobsSource: jobsSource, clock: clock, logger: logger, agent: self.agent)
         self.pingJudge = PingJudge(coordinator: scans, logger: logger)
         self.environment = environment
         self.clock = clock

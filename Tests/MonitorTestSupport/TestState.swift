@@ -12,9 +12,14 @@ public enum TestState {
     /// database (and `$PGPASSWORD` set for this process, which the store reads by default).
     public static func location(_ file: String) throws -> String {
         guard isPostgres else { return file }
-        let database = try TestPostgres.shared.makeDatabase()
-        setenv("PGPASSWORD", database.password, 1)
-        return database.url
+        try passwordSet.get()
+        return try TestPostgres.shared.makeDatabase().url
+    }
+
+    /// `$PGPASSWORD`, set once per process (before any test reads it: `setenv` racing `getenv`
+    /// is unsafe): every database of the test server shares the server's password.
+    public static let passwordSet: Result<Void, any Error> = Result {
+        setenv("PGPASSWORD", try TestPostgres.shared.password, 1)
     }
 
     /// The engine a suite runs against, for messages and test names.

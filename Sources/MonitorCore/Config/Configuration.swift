@@ -21,6 +21,23 @@ public struct Configuration: Sendable, Hashable {
         destinations.first { $0.value.name == name }?.value
     }
 
+    /// The machine that holds `destination`: its `host`, else `settings.default_host`.
+    public func host(of destination: Destination) -> String? {
+        destination.effectiveHost(settings: settings)
+    }
+
+    /// The destinations held by the machine `host` (compared as written), in name order.
+    public func destinations(onHost host: String) -> [Destination] {
+        destinations.map(\.value).filter { $0.effectiveHost(settings: settings) == host }
+    }
+
+    /// The destinations that belong to no machine: no `host` and no `settings.default_host`.
+    /// `check` refuses them when `settings.state` is a PostgreSQL URL; a command given such a
+    /// state by `--state` or `$MONITOR_STATE` finds them here.
+    public var destinationsWithoutHost: [Located<Destination>] {
+        destinations.filter { $0.value.effectiveHost(settings: settings) == nil }
+    }
+
     public func route(named name: String) -> AlertRoute? {
         routes.first { $0.value.name == name }?.value
     }

@@ -8,6 +8,10 @@ public struct Destination: Sendable, Hashable, Codable {
     /// `promote:` as written; `nil` means `copy`. Stored only when written, so that states
     /// applied before it existed plan no change.
     public var promote: PromotionMode?
+    /// `host:` as written: the machine that holds this destination, whose agent scans and
+    /// promotes it (SPEC §12). `nil` means `settings.default_host`; ignored with an SQLite state.
+    /// Stored only when written.
+    public var host: String?
 
     public static let defaultKeepVersions = 3
 
@@ -17,8 +21,11 @@ public struct Destination: Sendable, Hashable, Codable {
         self.keepVersions = keepVersions
     }
 
+    /// The machine that holds this destination: its own `host`, else `settings.default_host`.
+    public func effectiveHost(settings: Settings) -> String? { host ?? settings.defaultHost }
+
     enum CodingKeys: String, CodingKey {
-        case name, path, promote
+        case name, path, promote, host
         case keepVersions = "keep_versions"
     }
 }

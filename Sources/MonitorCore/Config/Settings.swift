@@ -1,6 +1,7 @@
 /// `settings:`; every key is optional and has a default.
 public struct Settings: Sendable, Hashable, Codable {
-    /// Absolute path of the state database.
+    /// Where the state lives: the absolute path of an SQLite file, or a PostgreSQL URL
+    /// (`postgres://USER@HOST[:PORT]/DATABASE`, without a password) kept as written.
     public var state: String
     public var scanInterval: TimeSpan
     /// IANA name of the default timezone of jobs.
@@ -20,16 +21,24 @@ public struct Settings: Sendable, Hashable, Codable {
     /// `settings.scrub`, when the configuration sets it (``scrubSettings`` gives the defaults
     /// otherwise); optional so that the stored form of a configuration without it is unchanged.
     public var scrub: ScrubSettings?
+    /// Name of the environment variable that holds the password of a PostgreSQL state, when the
+    /// configuration names one (``statePasswordVariable`` gives the default). Never the password.
+    public var statePasswordEnv: String?
+    /// The machine that holds destinations without their own `host` (SPEC §12).
+    public var defaultHost: String?
 
     public static let defaultScanInterval = TimeSpan(seconds: 15 * 60)
     public static let defaultTimezone = "UTC"
     public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 8080)
     public static let defaultStateFileName = "state.sqlite"
+    /// The variable libpq's own tools read the password from, so a shell set up for `psql` works.
+    public static let defaultStatePasswordVariable = "PGPASSWORD"
 
     public init(
         state: String, scanInterval: TimeSpan = Settings.defaultScanInterval,
         timezone: String = Settings.defaultTimezone, listen: ListenAddress = Settings.defaultListen,
-        publicURL: String? = nil, apiTokenEnv: String? = nil, scrub: ScrubSettings? = nil
+        publicURL: String? = nil, apiTokenEnv: String? = nil, scrub: ScrubSettings? = nil,
+        statePasswordEnv: String? = nil, defaultHost: String? = nil
     ) {
         self.state = state
         self.scanInterval = scanInterval
@@ -38,10 +47,18 @@ public struct Settings: Sendable, Hashable, Codable {
         self.publicURL = publicURL
         self.apiTokenEnv = apiTokenEnv
         self.scrub = scrub
+        self.statePasswordEnv = statePasswordEnv
+        self.defaultHost = defaultHost
     }
 
     /// The scrub as configured, or its defaults (`every: 30d, budget: 2m`).
     public var scrubSettings: ScrubSettings { scrub ?? .default }
+
+    /// The variable holding the password of a PostgreSQL state: `state_password_env`, or `PGPASSWORD`.
+    public var statePasswordVariable: String { statePasswordEnv ?? Self.defaultStatePasswordVariable }
+
+    /// Whether the state is a PostgreSQL database rather than an SQLite file.
+    public var stateIsPostgres: Bool { PostgresLocation.isPostgres(state) }
 
     enum CodingKeys: String, CodingKey {
         case state
@@ -54,6 +71,8 @@ public struct Settings: Sendable, Hashable, Codable {
         case resticCommand = "restic_command"
         case borgCommand = "borg_command"
         case scrub
+        case statePasswordEnv = "state_password_env"
+        case defaultHost = "default_host"
     }
 }
 

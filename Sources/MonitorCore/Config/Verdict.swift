@@ -72,6 +72,9 @@ public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codab
     case verdict(Verdict)
     case stale
     case new
+    /// The agent of the job's host is down (SPEC §12): nothing is known of the job until it is
+    /// back. Only with a shared (PostgreSQL) state.
+    case unknown
 
     public static let success = JobStatus.verdict(.success)
     public static let failed = JobStatus.verdict(.failed)
@@ -80,14 +83,15 @@ public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codab
     public static let pending = JobStatus.verdict(.pending)
     public static let suspicious = JobStatus.verdict(.suspicious)
 
-    /// Every status, in the verdicts' order, then STALE, and NEW last.
-    public static let allCases: [JobStatus] = Verdict.allCases.map(JobStatus.verdict) + [.stale, .new]
+    /// Every status, in the verdicts' order, then STALE, NEW and UNKNOWN.
+    public static let allCases: [JobStatus] = Verdict.allCases.map(JobStatus.verdict) + [.stale, .new, .unknown]
 
     public var rawValue: String {
         switch self {
         case .verdict(let verdict): verdict.rawValue
         case .stale: "STALE"
         case .new: "NEW"
+        case .unknown: "UNKNOWN"
         }
     }
 
@@ -99,7 +103,7 @@ public enum JobStatus: Sendable, Hashable, CaseIterable, RawRepresentable, Codab
         switch self {
         case .verdict(let verdict): verdict.isProblem ? .verdict(verdict) : nil
         case .stale: .stale
-        case .new: nil
+        case .new, .unknown: nil
         }
     }
 

@@ -2,12 +2,14 @@ import Foundation
 import Yams
 
 enum DestinationDecoding {
-    static let keys = ["path", "keep_versions", "promote"]
+    static let keys = ["path", "keep_versions", "promote", "host"]
     static let hints: [String: String] = ["schedule": "to a job", "window": "to a job", "destination": "to a job"]
 }
 
 extension ConfigDecoder {
-    func decodeDestination(_ declaration: Declaration) -> Located<Destination>? {
+    /// - Parameter hostRequired: the state is PostgreSQL and there is no `settings.default_host`,
+    ///   so a destination without `host` belongs to no machine (SPEC §12).
+    func decodeDestination(_ declaration: Declaration, hostRequired: Bool = false) -> Located<Destination>? {
         let what = "destination \"\(declaration.name)\""
         let document = declaration.document
         guard
@@ -44,6 +46,15 @@ extension ConfigDecoder {
             } else {
                 valid = false
             }
+        }
+        if let node = entries["host"] {
+            if let host = hostName(node, in: document, what: "host of \(what)") { destination.host = host } else { valid = false }
+        } else if hostRequired, !entries.suggested.contains("host"), !entries.hasMergeKey {
+            reader.error(
+                "\(what) has no host: with a PostgreSQL state each destination is scanned by the agent of the machine that holds it; "
+                    + "set destinations.\(declaration.name).host or settings.default_host",
+                at: declaration.location)
+            valid = false
         }
         return valid ? Located(destination, at: declaration.location) : nil
     }

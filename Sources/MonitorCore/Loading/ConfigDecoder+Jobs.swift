@@ -10,6 +10,7 @@ enum JobDecoding {
     static let hints: [String: String] = [
         "path": "to a destination; a job names its destination with \"destination: NAME\"",
         "keep_versions": "to a destination",
+        "host": "to a destination; a job runs on the machine of its destination",
         "on": "to an alert route", "email": "to an alert route", "webhook": "to an alert route",
     ]
     static let labelKeyPattern = "^[A-Za-z_][A-Za-z0-9_.-]{0,62}$"

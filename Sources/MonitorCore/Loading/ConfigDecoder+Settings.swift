@@ -4,12 +4,18 @@ import Yams
 enum SettingsDecoding {
     static let keys = [
         "state", "scan_interval", "timezone", "listen", "public_url", "api_token_env", "ping_key_env", "restic_command", "borg_command", "scrub",
+        "state_password_env", "default_host",
     ]
     static let scrubKeys = ["every", "budget"]
     static let hints: [String: String] = ["path": "to a destination", "window": "to a job", "schedule": "to a job"]
     static let instead: [String: String] = [
         "api_token": "write api_token_env: VARIABLE, the name of an environment variable holding the token; the secret itself never goes in YAML",
         "token": "write api_token_env: VARIABLE, the name of an environment variable holding the token; the secret itself never goes in YAML",
+        "state_password":
+            "write state_password_env: VARIABLE, the name of an environment variable holding the password; the secret itself never goes in YAML",
+        "password":
+            "write state_password_env: VARIABLE, the name of an environment variable holding the password; the secret itself never goes in YAML",
+        "host": "destinations take a host each (destinations.NAME.host); write default_host: HOSTNAME for those without one",
     ]
     /// Scanning more often than this only loads the disks.
     static let minimumScanInterval = TimeSpan(seconds: 10)
@@ -34,11 +40,7 @@ extension ConfigDecoder {
         func read<T>(_ key: String, into path: WritableKeyPath<Settings, T?>, _ decode: (Node, YAMLDocument) -> T?) {
             if let value = decoded(key, decode) { settings[keyPath: path] = value }
         }
-        read("state", replacing: \.state) { node, document in
-            reader.string(node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite").map {
-                resolve($0, declaredIn: document)
-            }
-        }
+        read("state", replacing: \.state) { node, document in state(node, in: document) }
         read("scan_interval", replacing: \.scanInterval) { (node: Node, document: YAMLDocument) -> TimeSpan? in
             guard let span = reader.duration(node, in: document, what: "settings.scan_interval") else { return nil }
             guard span >= SettingsDecoding.minimumScanInterval else {
@@ -75,7 +77,48 @@ extension ConfigDecoder {
         }
         read("borg_command", into: \.borgCommand) { node, document in command(node, in: document, what: "settings.borg_command", tool: "borg") }
         read("scrub", into: \.scrub) { node, document in decodeScrub(node, in: document) }
+        read("state_password_env", into: \.statePasswordEnv) { node, document in
+            reader.environmentVariable(node, in: document, what: "settings.state_password_env", purpose: "the password of the PostgreSQL state")
+        }
+        read("default_host", into: \.defaultHost) { node, document in hostName(node, in: document, what: "settings.default_host") }
         return valid ? settings : nil
+    }
+
+    /// `settings.state`: a PostgreSQL URL, kept as written, or a file path, resolved against the
+    /// folder of the file that sets it. A URL is never quoted back: it may carry a password.
+    func state(_ node: Node, in document: YAMLDocument) -> String? {
+        guard
+            let text = reader.string(
+                node, in: document, what: "settings.state", expected: "a file path such as state/monitor.sqlite, or a postgres:// URL")
+        else { return nil }
+        if PostgresLocation.isPostgres(text) {
+            switch PostgresLocation.parse(text) {
+            case .success: return text
+            case .failure(let error):
+                reader.error("settings.state is not a usable PostgreSQL URL: \(error)", at: document.location(of: node))
+                return nil
+            }
+        }
+        if let scheme = text.firstMatch(of: /^([A-Za-z][A-Za-z0-9+.-]*):\/\//)?.1 {
+            reader.error(
+                "settings.state must be a file path or a postgres:// URL, found a \(scheme):// URL; "
+                    + "write postgres://USER@HOST[:PORT]/DATABASE for a PostgreSQL state",
+                at: document.location(of: node))
+            return nil
+        }
+        return resolve(text, declaredIn: document)
+    }
+
+    /// The name of a machine (`settings.default_host`, `destinations.NAME.host`).
+    func hostName(_ node: Node, in document: YAMLDocument, what: String) -> String? {
+        guard let text = reader.string(node, in: document, what: what, expected: "a host name such as backup-01") else { return nil }
+        if let problem = HostName.problem(with: text) {
+            reader.error(
+                "\(what) must be a host name, found \"\(text.count > 60 ? text.prefix(57) + "..." : text)\": \(problem)",
+                at: document.location(of: node))
+            return nil
+        }
+        return text
     }
 
     /// `scrub: {every: 30d, budget: 2m}`; both keys optional. A budget of `0` turns the scrub

@@ -36,6 +36,8 @@ struct ConfigDecoder {
         /// (a file that is not YAML, a misspelt or repeated section, a section that is not a mapping).
         /// A reference into such a section that finds nothing is not reported: it would only echo that error.
         var incomplete: Set<String> = []
+        /// Settings named in a "did you mean" of a misspelt key: they may be meant to be set.
+        var suggestedSettings: Set<String> = []
     }
 
     /// - Parameter complete: false when some file of the configuration could not be read or parsed.
@@ -45,7 +47,8 @@ struct ConfigDecoder {
         let settings = decodeSettings(sections.settings, defaultStateFolder: defaultStateFolder)
         let destinationNames = Set(sections.destinations.map(\.name))
         let routeNames = Set(sections.routes.map(\.name))
-        let destinations = sections.destinations.compactMap(decodeDestination)
+        let hostRequired = Self.destinationsNeedAHost(sections)
+        let destinations = sections.destinations.compactMap { decodeDestination($0, hostRequired: hostRequired) }
         checkNesting(destinations)
         let routes = sections.routes.compactMap(decodeRoute)
         let jobs = sections.jobs.compactMap {
@@ -109,6 +112,7 @@ struct ConfigDecoder {
                     node, in: document, what: "settings", allowed: SettingsDecoding.keys, elsewhere: SettingsDecoding.hints,
                     instead: SettingsDecoding.instead)
             {
+                sections.suggestedSettings.formUnion(settings.suggested)
                 for key in settings.order {
                     let declaration = Declaration(name: key, key: settings.values[key]!.key, value: settings[key]!, document: document)
                     if let first = sections.settings[key] {
@@ -130,6 +134,17 @@ struct ConfigDecoder {
                 entries, "maintenance", in: document, example: "- {match: {env: prod}, schedule: \"0 1 * * SUN\", duration: 4h}")
         }
         return sections
+    }
+
+    /// Whether a destination without `host` is an error: the state is a PostgreSQL URL (as
+    /// written, even one refused for another reason) and `settings.default_host` is not written,
+    /// not even misspelt or with a wrong value (already reported).
+    private static func destinationsNeedAHost(_ sections: Sections) -> Bool {
+        guard !sections.incomplete.contains("settings"), sections.settings["default_host"] == nil,
+            !sections.suggestedSettings.contains("default_host"),
+            let state = sections.settings["state"], case .scalar(let scalar) = state.value
+        else { return false }
+        return PostgresLocation.isPostgres(scalar.string)
     }
 
     private static let topLevelHints: [String: String] = {

@@ -10,6 +10,11 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentabl
     case reminder
     /// `monitor notify test ROUTE`.
     case test
+    /// The agent of a host stopped reporting (SPEC §12); sent to the routes that hear MISSING
+    /// for a job of that host, whose jobs are UNKNOWN until it is back.
+    case agentDown
+    /// That agent reports again, and catches up.
+    case agentUp
 
     public static let failed = NotificationEvent.problem(.failed)
     public static let missing = NotificationEvent.problem(.missing)
@@ -18,14 +23,15 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentabl
     public static let stale = NotificationEvent.problem(.stale)
     public static let corrupted = NotificationEvent.problem(.corrupted)
 
-    /// Every event: one per problem, then RESOLVED, REMINDER and TEST.
-    public static let allCases: [NotificationEvent] = Problem.allCases.map(NotificationEvent.problem) + [.resolved, .reminder, .test]
+    /// Every event: one per problem, then RESOLVED, REMINDER, TEST, AGENT_DOWN and AGENT_UP.
+    public static let allCases: [NotificationEvent] =
+        Problem.allCases.map(NotificationEvent.problem) + [.resolved, .reminder, .test, .agentDown, .agentUp]
 
     /// Events about a job's problems, which a reminder's interval counts from.
     public var isAboutAProblem: Bool {
         switch self {
         case .problem, .reminder: true
-        case .resolved, .test: false
+        case .resolved, .test, .agentDown, .agentUp: false
         }
     }
 
@@ -35,6 +41,8 @@ public enum NotificationEvent: Sendable, Hashable, CaseIterable, RawRepresentabl
         case .resolved: "RESOLVED"
         case .reminder: "REMINDER"
         case .test: "TEST"
+        case .agentDown: "AGENT_DOWN"
+        case .agentUp: "AGENT_UP"
         }
     }
 
@@ -67,6 +75,8 @@ public struct Alert: Sendable, Hashable, Codable {
     /// it), so that a service keeping incidents (PagerDuty) can close the one it opened. `nil` in
     /// other events and in notifications queued before it existed.
     public var resolves: Occurrence?
+    /// For AGENT_DOWN and AGENT_UP: the host whose agent it is about (`job` is empty then).
+    public var agent: String?
 
     public init(
         event: NotificationEvent, job: String, state: String, occurrences: [Occurrence], message: String?,

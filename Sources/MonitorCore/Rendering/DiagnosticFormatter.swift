@@ -50,12 +50,23 @@ public struct DiagnosticFormatter: Sendable {
         var out = "\(location): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
         let fileLines = lines(location.file)
         if fileLines.indices.contains(location.line - 1) {
-            let line = String(fileLines[location.line - 1])
+            let line = Self.maskingPasswords(String(fileLines[location.line - 1]))
             // Keep tabs in the margin so the caret lines up in a terminal.
             let margin = line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
             out += "\(line)\n\(margin)^\n"
         }
         return out
+    }
+
+    /// The line with the password of any URL in it (`scheme://user:PASSWORD@`, `?password=`)
+    /// replaced by `***`: `check` refuses such a URL in `settings.state`, and its output ends up
+    /// in CI logs, so the offending line must not print the secret it is about.
+    static func maskingPasswords(_ line: String) -> String {
+        guard line.contains("://") || line.localizedCaseInsensitiveContains("password=") else { return line }
+        return
+            line
+            .replacing(/(:\/\/[^\s\/?#:@]*:)[^\s\/?#]*@/) { "\($0.output.1)***@" }
+            .replacing(/(?i)([?&]password=)[^&\s#"']*/) { "\($0.output.1)***" }
     }
 
     private func json(_ diagnostics: [Diagnostic]) -> String {

@@ -23,6 +23,8 @@ public struct JobRecords: Sendable {
     public var corruptedVersions = 0
     /// The state's silences that select the job and have not ended (those from YAML are in its spec).
     public var silences: [Silence] = []
+    /// The agent of the job's host is down (SPEC §12): the job shows UNKNOWN.
+    public var hostDown = false
 
     public init(
         active: ActiveJob, newest: OccurrenceRecord?, latestDecided: OccurrenceRecord?, lastSuccessAt: Date?,
@@ -65,8 +67,10 @@ public enum JobViews {
             }
             return JobView(
                 job: record.active.job,
-                status: VerdictRules.jobStatus(
-                    latestDecided: record.latestDecided?.state, hasOpenWindow: record.openWindowCloses != nil, stale: stale),
+                status: record.hostDown
+                    ? .unknown
+                    : VerdictRules.jobStatus(
+                        latestDecided: record.latestDecided?.state, hasOpenWindow: record.openWindowCloses != nil, stale: stale),
                 lastSuccessAt: record.lastSuccessAt,
                 currentVersion: record.currentVersion.map {
                     VersionView(id: $0.id, files: $0.files, bytes: $0.bytes, promotedAt: $0.promotedAt, corrupted: $0.corrupted != nil)

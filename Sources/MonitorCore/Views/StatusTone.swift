@@ -18,7 +18,7 @@ extension JobStatus {
         switch self {
         case .verdict(let verdict): verdict.isProblem ? .bad : verdict == .success ? .ok : .wait
         case .stale: .bad
-        case .new: .wait
+        case .new, .unknown: .wait
         }
     }
 }

@@ -8,6 +8,7 @@ struct NotificationText {
     let routeName: String
 
     private var job: String { Self.singleLine(alert.job) }
+    private var agent: String { Self.singleLine(alert.agent ?? "") }
     private var occurrences: [Occurrence] { alert.occurrences }
 
     /// "FAILED postgres-prod — 2026-11-24 02:00 Europe/Paris": the subject without its prefix.
@@ -22,6 +23,10 @@ struct NotificationText {
             return "RESOLVED \(job) — back to \(Self.singleLine(alert.state))" + (last.map { ", \($0)" } ?? "")
         case .reminder:
             return "REMINDER \(job) still \(Self.singleLine(alert.state))" + (first.map { " — since \($0)" } ?? "")
+        case .agentDown:
+            return "AGENT_DOWN \(agent) — its jobs are UNKNOWN"
+        case .agentUp:
+            return "AGENT_UP \(agent) — scanning again"
         case .problem:
             guard let first, let last else { return "\(event.rawValue) \(job)" }
             if occurrences.count == 1 { return "\(event.rawValue) \(job) — \(first)" }
@@ -41,6 +46,11 @@ struct NotificationText {
             return "\(job) is back to \(Self.singleLine(alert.state))."
         case .reminder:
             return "\(job) is still \(Self.singleLine(alert.state))."
+        case .agentDown:
+            return "The monitor agent of host \(agent) has stopped reporting. Until it is back, nothing checks the backups that "
+                + "land there: its jobs show UNKNOWN, and none of them is declared MISSING."
+        case .agentUp:
+            return "The monitor agent of host \(agent) reports again; it catches up on the runs it missed."
         }
     }
 
@@ -50,6 +60,9 @@ struct NotificationText {
         if alert.event == .test {
             facts.append(("Route", Self.singleLine(routeName)))
             facts.append(("Sent at", "\(time(alert.createdAt)) (\(Self.utc(alert.createdAt)))"))
+        } else if alert.agent != nil {
+            facts.append(("Host", agent))
+            facts.append(("Detected", Self.utc(alert.createdAt)))
         } else {
             let description = alert.jobDescription.map(Self.singleLine).map { " (\($0))" } ?? ""
             facts.append(("Job", job + description))

@@ -24,13 +24,18 @@ public struct Scanner: Sendable {
         self.logger = logger
     }
 
-    /// Scans `jobs` (all active jobs when empty) as of `now`.
-    public func scan(now: Date, jobs names: [String] = []) throws(StoreError) -> ScanSummary {
+    /// Scans `jobs` (all active jobs when empty) as of `now`. With a shared state and an
+    /// `agent`, only the jobs whose destinations that host holds, after its heartbeat (SPEC §12).
+    public func scan(now: Date, jobs names: [String] = [], agent: String? = nil) throws(StoreError) -> ScanSummary {
         let started = Date()
         let scanID = try store.startScan(at: started, clock: now)
         var summary = ScanSummary(clock: now)
-        let jobs = try store.activeJobs(named: names)
+        var jobs = try store.activeJobs(named: names)
         let applied = try store.appliedRouting()
+        if let agent, store.isShared, let applied {
+            try report(agent: agent, jobs: jobs, applied: applied)
+            jobs = jobs.filter { $0.destination.effectiveHost(settings: applied.settings) == agent }
+        }
         let silences = try store.silences(at: now).map(\.silence)
         summary.jobs = jobs.count
         var rootPresent: [String: Bool] = [:]

@@ -37,7 +37,7 @@ public struct Scrubber: Sendable {
     /// - Parameter clock: the time recorded as `checked_at` and in notifications (the daemon's clock).
     public func run(
         _ scope: Scope, jobs names: [String] = [], budget: Duration? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-        stop: ScrubStop = ScrubStop()
+        stop: ScrubStop = ScrubStop(), agent: String? = nil
     ) throws(StoreError) -> ScrubSummary {
         let deadline = budget.map { ContinuousClock.now + $0 }
         var summary = ScrubSummary()
@@ -63,6 +63,10 @@ public struct Scrubber: Sendable {
         var checkedAnything = false
         for (index, target) in targets.enumerated() {
             guard let active = jobs[target.job] else { continue }
+            // An agent of a shared state reads only the versions on its own host's disks.
+            if let agent, store.isShared, let settings = applied?.settings, active.destination.effectiveHost(settings: settings) != agent {
+                continue
+            }
             var policy = AlertPolicy(job: active.job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
             policy.silences = silences
             let check = VersionCheck(

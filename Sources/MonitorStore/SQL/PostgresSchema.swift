@@ -15,6 +15,20 @@ enum PostgresSchema {
         ("v4-scrub-progress", ""),
         ("v5-silences", ""),
         ("v6-pings", ""),
+        (
+            "v7-agents",
+            """
+            CREATE TABLE agent (
+              name TEXT COLLATE "C" PRIMARY KEY,
+              first_seen TIMESTAMPTZ NOT NULL,
+              last_seen TIMESTAMPTZ NOT NULL,
+              version TEXT NOT NULL,
+              destinations TEXT NOT NULL CHECK (destinations::jsonb IS NOT NULL),
+              scan_interval_seconds INTEGER NOT NULL CHECK (scan_interval_seconds > 0),
+              down_since TIMESTAMPTZ
+            );
+            """
+        ),
     ]
 
     static let baseline = """

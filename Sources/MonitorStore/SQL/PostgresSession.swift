@@ -91,6 +91,32 @@ final class PostgresPool: @unchecked Sendable {
         if let surplus { try? surplus.close().wait() }
     }
 
+    /// Takes a session-level advisory lock named `name` on a connection of its own, kept out of
+    /// the pool until the returned closure releases it; `nil` when another session holds it.
+    /// (The two-key form: a key space apart from the write lock's.)
+    func trySessionLock(_ name: String) throws -> (@Sendable () -> Void)? {
+        let connection = try checkout()
+        let session = PostgresSession(connection)
+        let taken: Bool
+        do {
+            taken = try Bool.fetchOne(session, sql: "SELECT pg_try_advisory_lock(7, hashtext(?))", arguments: [name]) ?? false
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
+        guard taken else {
+            checkin(connection)
+            return nil
+        }
+        return { [self] in
+            if (try? PostgresSession(connection).execute("SELECT pg_advisory_unlock(7, hashtext(?))", [name])) != nil {
+                self.checkin(connection)
+            } else {
+                try? connection.close().wait()
+            }
+        }
+    }
+
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back
     /// when it throws. A connection that failed is closed rather than reused.
     func transaction<T>(writing: Bool, _ body: (PostgresSession) throws -> T) throws -> T {

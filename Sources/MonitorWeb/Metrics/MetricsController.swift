@@ -12,8 +12,10 @@ struct MetricsController<Context: RequestContext> {
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
         let now = dependencies.clock()
-        let views = try await dependencies.reader.read { store throws(StoreError) in try store.jobViews(now: now) }
-        let text = dependencies.metrics.render(jobs: views)
+        let (views, agents) = try await dependencies.reader.read { store throws(StoreError) in
+            (try store.jobViews(now: now), try store.agents())
+        }
+        let text = dependencies.metrics.render(jobs: views, agents: agents)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))

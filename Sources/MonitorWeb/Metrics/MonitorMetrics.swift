@@ -1,5 +1,6 @@
 import Foundation
 import MonitorCore
+import MonitorStore
 import MonitorRuntime
 import Prometheus
 import Synchronization
@@ -21,6 +22,8 @@ public final class MonitorMetrics: Sendable {
     private let failed: Counter
     private let gaveUp: Counter
     private let jobs = Mutex<[String: JobSeries]>([:])
+    /// `monitor_agent_up{agent}` of a shared state (SPEC §12), one series per agent ever seen.
+    private let agents = Mutex<[String: Gauge]>([:])
 
     /// A job's series. Every one exists from the job's first apply, so that an alert on an
     /// absent or old value also fires for a job that never succeeded.
@@ -77,8 +80,21 @@ public final class MonitorMetrics: Sendable {
         if summary.gaveUp > 0 { gaveUp.increment(by: Int64(summary.gaveUp)) }
     }
 
-    /// The Prometheus text exposition, with per-job series set from `views`.
-    func render(jobs views: [JobView]) -> [UInt8] {
+    /// The Prometheus text exposition, with per-job series set from `views` and per-agent ones from `agents`.
+    func render(jobs views: [JobView], agents records: [AgentRecord] = []) -> [UInt8] {
+        agents.withLock { series in
+            for agent in records {
+                let gauge =
+                    series[agent.name]
+                    ?? registry.makeGauge(
+                        descriptor: MetricNameDescriptor(
+                            namespace: "monitor", metricName: "agent_up", unitName: "",
+                            helpText: "1 while the agent of this host reports at every scan, 0 once it is down."),
+                        labels: [("agent", agent.name)])
+                gauge.set(to: agent.isDown ? 0 : 1)
+                series[agent.name] = gauge
+            }
+        }
         jobs.withLock { series in
             let current = Set(views.map(\.name))
             for (name, old) in series where !current.contains(name) {

@@ -13,13 +13,13 @@ public final class ScanCoordinator: Sendable {
 
     init(
         store: StateStore, stateFile: StateFileWatch, settings: AppliedSettings, metrics: MonitorMetrics, jobsCache: JobsDocumentCache,
-        jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger
+        jobsSource: JobsDocumentSource, clock: @escaping @Sendable () -> Date, logger: Logger, agent: String?
     ) {
         let pass = ScanPass(
             store: store, scanner: MonitorRuntime.Scanner(store: store, sources: RunSources.standard(), logger: logger), stateFile: stateFile,
-            settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger)
+            settings: settings, metrics: metrics, jobsCache: jobsCache, jobsSource: jobsSource, clock: clock, logger: logger, agent: agent)
         self.queue = ScanQueue(work: { scope in await pass.run(scope) })
-        self.scrubPass = ScrubPass(store: store, settings: settings, clock: clock, logger: logger)
+        self.scrubPass = ScrubPass(store: store, settings: settings, clock: clock, logger: logger, agent: agent)
     }
 
     /// Re-reads the kept versions that are due, within `settings.scrub.budget` (SPEC §15); the

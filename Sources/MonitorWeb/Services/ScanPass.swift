@@ -17,6 +17,8 @@ struct ScanPass: Sendable {
     let jobsSource: JobsDocumentSource
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// The host this daemon is the agent of (a shared state), or nil for every job.
+    let agent: String?
     /// Where the scans run: a thread of lower priority than the HTTP answers.
     let thread = ScanThread.shared
 
@@ -25,9 +27,16 @@ struct ScanPass: Sendable {
         if let problem = stateFile.problem() {
             return finish(result: .failure(.unreadable(path: store.path, reason: problem)), started: started)
         }
-        let (scanner, now, names) = (self.scanner, clock(), scope.names)
+        let (scanner, now, names, agent, store) = (self.scanner, clock(), scope.names, self.agent, self.store)
         let result = await thread.run { () -> Result<ScanSummary, StoreError> in
-            Result { () throws(StoreError) -> ScanSummary in try scanner.scan(now: now, jobs: names) }
+            Result { () throws(StoreError) -> ScanSummary in
+                // Another process scanning this host right now (a `monitor scan --host` by hand): this pass has nothing to do.
+                guard let lock = try agent.map({ host throws(StoreError) in try store.lockScans(of: host) }) ?? HostScanLock.none else {
+                    return ScanSummary(clock: now)
+                }
+                defer { lock.release() }
+                return try scanner.scan(now: now, jobs: names, agent: agent)
+            }
         }
         if scope != .all {
             // A ping's job judged at once: the jobs document is rebuilt at its next request (not

@@ -12,16 +12,18 @@ struct ScrubPass: Sendable {
     let settings: AppliedSettings
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// The host whose versions this daemon reads (a shared state), or nil for every version.
+    let agent: String?
 
     /// - Returns: what the pass did; nil when the scrub is off (`budget: 0`) or could not start.
     func run(stop: ScrubStop) async -> ScrubSummary? {
         let scrub = settings.current.scrubSettings
         guard let budget = scrub.budget else { return nil }
-        let (scrubber, clock) = (Scrubber(store: store, logger: logger), self.clock)
+        let (scrubber, clock, agent) = (Scrubber(store: store, logger: logger), self.clock, self.agent)
         let started = ContinuousClock.now
         let result = await offload { () -> Result<ScrubSummary, StoreError> in
             Result { () throws(StoreError) -> ScrubSummary in
-                try scrubber.run(.due(scrub), budget: .seconds(budget.seconds), clock: clock, stop: stop)
+                try scrubber.run(.due(scrub), budget: .seconds(budget.seconds), clock: clock, stop: stop, agent: agent)
             }
         }
         switch result {

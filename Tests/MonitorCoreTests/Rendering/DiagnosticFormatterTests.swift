@@ -29,6 +29,22 @@ import Testing
                 == "monitor.yaml:5:2: error: invalid YAML: a tab character; YAML indents with spaces only\n\tbad: tab\n\t^\n")
     }
 
+    @Test func theOffendingLineNeverShowsAURLPassword() {
+        let source = """
+            settings:
+              state: postgres://monitor:s3cret@Pa55@db.example.com/monitor
+              other: "postgres://monitor@db.example.com/monitor?sslmode=require&password=s3cret-Pa55"
+              plain: postgres://monitor@db.example.com/monitor  # a comment with a colon: and an @ sign
+            """
+        let formatter = DiagnosticFormatter(sources: ["monitor.yaml": source])
+        let diagnostics = [2, 3, 4].map { Diagnostic.error("refused", at: SourceLocation(file: "monitor.yaml", line: $0, column: 10)) }
+        let text = formatter.render(diagnostics, as: .text)
+        #expect(!text.contains("s3cret") && !text.contains("Pa55"), "\(text)")
+        #expect(text.contains("  state: postgres://monitor:***@db.example.com/monitor\n         ^\n"), "\(text)")
+        #expect(text.contains("/monitor?sslmode=require&password=***\""), "\(text)")
+        #expect(text.contains("  plain: postgres://monitor@db.example.com/monitor  # a comment with a colon: and an @ sign\n"), "\(text)")
+    }
+
     @Test func textWithoutALineOrASourceIsOneLine() {
         let unreadable = Diagnostic(.error, "\"b.yaml\" is not UTF-8 text; save it as UTF-8", file: "b.yaml")
         let warning = Diagnostic.warning("environment variable X is not set here", at: SourceLocation(file: "other.yaml", line: 2, column: 1))

@@ -43,7 +43,7 @@ public struct SVGChart: Sendable, Hashable {
     /// the waiting states in grey.
     static func colour(_ status: JobStatus) -> String {
         switch status {
-        case .verdict(.pending), .verdict(.skipped), .new: "#57606a"
+        case .verdict(.pending), .verdict(.skipped), .new, .unknown: "#57606a"
         case .verdict(let verdict): colour(verdict)
         case .stale: "#7d4e00"
         }

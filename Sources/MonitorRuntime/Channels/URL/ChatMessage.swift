@@ -18,8 +18,8 @@ struct ChatMessage {
 
     var tone: Tone {
         switch alert.event {
-        case .problem: .problem
-        case .resolved: .resolved
+        case .problem, .agentDown: .problem
+        case .resolved, .agentUp: .resolved
         case .reminder: .reminder
         case .test: .test
         }

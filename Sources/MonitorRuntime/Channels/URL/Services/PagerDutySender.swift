@@ -17,10 +17,15 @@ struct PagerDutySender: ServiceSender {
             let event = trigger(alert, routeName: delivery.routeName)
             try delivery.send(.json(.post, endpoint, event))
             try delivery.send(.json(.post, endpoint, Resolve(routingKey: url.integrationKey, dedupKey: event.dedupKey)))
-        case .problem, .reminder:
+        case .problem, .reminder, .agentDown:
             try delivery.send(.json(.post, endpoint, trigger(alert, routeName: delivery.routeName)))
+        case .agentUp:
+            try delivery.send(.json(.post, endpoint, Resolve(routingKey: url.integrationKey, dedupKey: Self.agentKey(alert))))
         }
     }
+
+    /// One incident per host whose agent is down: AGENT_UP resolves the one AGENT_DOWN opened.
+    static func agentKey(_ alert: Alert) -> String { "monitor/agent/\(alert.agent ?? "")" }
 
     /// `monitor/JOB/SCHEDULED_AT` of `occurrence` (the newest of a grouped MISSING); alerts about
     /// no occurrence (a corrupted version) fall back to their event and time.
@@ -34,8 +39,8 @@ struct PagerDutySender: ServiceSender {
         let severity: String =
             switch alert.event {
             case .problem(let problem) where problem == .hashMismatch: "critical"
-            case .problem, .reminder: "error"
-            case .resolved, .test: "info"
+            case .problem, .reminder, .agentDown: "error"
+            case .resolved, .test, .agentUp: "info"
             }
         var details = Dictionary(
             message.words.facts.filter { $0.label != "Link" }.map { ($0.label.lowercased().replacingOccurrences(of: " ", with: "_"), $0.value) }
@@ -43,15 +48,17 @@ struct PagerDutySender: ServiceSender {
         if let text = message.words.message { details["message"] = ChatMessage.clipped(text, to: 2_000) }
         details["route"] = routeName
         let key =
-            alert.event == .test
-            ? "monitor/test/\(routeName)/\(Timestamp.string(alert.createdAt))"
-            : Self.dedupKey(job: alert.job, occurrence: alert.occurrences.last, event: alert.event.rawValue, createdAt: alert.createdAt)
+            switch alert.event {
+            case .test: "monitor/test/\(routeName)/\(Timestamp.string(alert.createdAt))"
+            case .agentDown, .agentUp: Self.agentKey(alert)
+            default: Self.dedupKey(job: alert.job, occurrence: alert.occurrences.last, event: alert.event.rawValue, createdAt: alert.createdAt)
+            }
         return Trigger(
             routingKey: url.integrationKey, dedupKey: key,
             payload: .init(
                 summary: ChatMessage.clipped(message.title, to: 1_024), source: url.source ?? "monitor on \(EmailTransport.hostName())",
                 severity: severity,
-                component: url.component ?? (alert.event == .test ? nil : alert.job), group: alert.destination.isEmpty ? nil : alert.destination,
+                component: url.component ?? (alert.job.isEmpty ? alert.agent : alert.job), group: alert.destination.isEmpty ? nil : alert.destination,
                 customDetails: details),
             links: message.link.map { [Trigger.Link(href: $0, text: "Open in monitor")] } ?? [], clientURL: message.link)
     }
