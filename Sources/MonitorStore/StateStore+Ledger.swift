@@ -54,6 +54,9 @@ extension StateStore {
 
     public func ledgers(for jobs: [LedgerRequest]) throws(StoreError) -> [JobLedger] {
         try read { db in
+            // Over a network, a query per job and kind would cost a round trip each: PostgreSQL
+            // answers each kind for the whole batch at once.
+            if db.dialect == .postgres { return try Self.batchedLedgers(db, jobs) }
             let last = db.cachedStatement(sql: "SELECT max(scheduled_at) FROM occurrence WHERE job = ?")
             let pending = db.cachedStatement(sql: "SELECT * FROM occurrence WHERE job = ? AND state = 'PENDING' ORDER BY scheduled_at")
             let known = db.cachedStatement(sql: "SELECT 1 FROM status_file WHERE job = ? AND sha256 = ?")

@@ -34,6 +34,13 @@ public struct Scanner: Sendable {
         let applied = try store.appliedRouting()
         if let agent, store.isShared, let applied {
             try report(agent: agent, jobs: jobs, applied: applied)
+            // A destination on no host would be scanned by no agent: say so at every scan.
+            for destination in Set(jobs.filter { $0.destination.effectiveHost(settings: applied.settings) == nil }.map(\.destination.name)).sorted() {
+                summary.errors.append(
+                    .init(
+                        job: "(destination \(destination))",
+                        message: "destination \(destination) has no host, so no agent scans its jobs; set its host, or settings.default_host, and apply"))
+            }
             jobs = jobs.filter { $0.destination.effectiveHost(settings: applied.settings) == agent }
         }
         let silences = try store.silences(at: now).map(\.silence)
