@@ -20,7 +20,7 @@ struct AgentsController<Context: RequestContext> {
     struct Agent: Encodable {
         var name: String
         var state: String
-        var lastSeen: Date
+        var lastSeen: String
         var version: String
         var destinations: [String]
 
@@ -35,7 +35,9 @@ struct AgentsController<Context: RequestContext> {
         return try .json(
             Document(
                 agents: records.map {
-                    Agent(name: $0.name, state: $0.isDown ? "down" : "up", lastSeen: $0.lastSeen, version: $0.version, destinations: $0.destinations)
+                    Agent(
+                        name: $0.name, state: $0.isDown ? "down" : "up", lastSeen: Timestamp.string($0.lastSeen), version: $0.version,
+                        destinations: $0.destinations)
                 }))
     }
 }

@@ -4,8 +4,9 @@ import MonitorCore
 import MonitorStore
 
 /// `GET /healthz`: 200 while the last scan is at most 2 × `scan_interval` old, 503 otherwise
-/// (or before the first scan, or when the state file was removed or replaced under the daemon),
-/// with a small JSON body saying why.
+/// (or before the first scan, when the state file was removed or replaced under the daemon, or
+/// when the state's database cannot be read), with a small JSON body saying why. An agent of a
+/// shared state answers for its own scans.
 struct HealthController<Context: RequestContext> {
     let dependencies: WebDependencies
 
@@ -41,7 +42,18 @@ struct HealthController<Context: RequestContext> {
         if let problem = dependencies.stateFile.problem() {
             return try .json(Health(status: problem, scanIntervalSeconds: interval), status: .serviceUnavailable)
         }
-        let last = try await dependencies.reader.read { store throws(StoreError) in try store.lastScan()?.finishedAt }
+        let agent = dependencies.agent
+        let last: Date?
+        do {
+            // An agent of a shared state answers for its own scans (its heartbeats), not the others'.
+            last = try await dependencies.reader.read { store throws(StoreError) in
+                if let agent { return try store.agents().first { $0.name == agent }?.lastSeen }
+                return try store.lastScan()?.finishedAt
+            }
+        } catch {
+            // The database is down or refuses us: no scan can record anything until it is back.
+            return try .json(Health(status: error.message, scanIntervalSeconds: interval), status: .serviceUnavailable)
+        }
         guard let last else {
             return try .json(Health(status: "no scan yet", scanIntervalSeconds: interval), status: .serviceUnavailable)
         }

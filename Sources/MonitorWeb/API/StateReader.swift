@@ -24,6 +24,8 @@ struct StateReader: Sendable {
                 }
                 try? await Task.sleep(for: retryPause)
             } catch {
+                // A PostgreSQL state whose server is down or refuses us: unavailable for now, not broken.
+                if case .unreadable = error { throw APIError(.serviceUnavailable, "cannot read the state: \(error.description)") }
                 throw APIError(.internalServerError, "cannot read the state: \(error.description)")
             }
         }
