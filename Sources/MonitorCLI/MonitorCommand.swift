@@ -11,7 +11,7 @@ public struct MonitorCommand: AsyncParsableCommand {
         version: MonitorVersion.current,
         subcommands: [
             CheckCommand.self, PlanCommand.self, ApplyCommand.self, ScanCommand.self, StatusCommand.self, ReportCommand.self, SealCommand.self,
-            RunCommand.self, NotifyCommand.self, VerifyCommand.self, SilenceCommand.self, DemoCommand.self, CompletionCommand.self,
+            RunCommand.self, NotifyCommand.self, VerifyCommand.self, SilenceCommand.self, StateCommand.self, DemoCommand.self, CompletionCommand.self,
             ManualCommand.self,
         ]
     )

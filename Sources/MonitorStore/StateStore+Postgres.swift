@@ -33,8 +33,11 @@ extension StateStore {
 
     private func preparePostgres(create: Bool, passwordVariable: String) throws(StoreError) {
         let path = path
+        guard case .postgres(let pool) = backend else { return }
         do {
-            try write { db in
+            // The pool's own transaction, not `write`: its errors reach the classification below
+            // raw, which names the password variable this state was opened with.
+            try pool.transaction(writing: true) { db in
                 let installed = try Bool.fetchOne(db, sql: "SELECT to_regclass('\(PostgresSchema.ledgerTable)') IS NOT NULL") ?? false
                 if !installed {
                     let foreign = try Int.fetchOne(db, sql: "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") ?? 0

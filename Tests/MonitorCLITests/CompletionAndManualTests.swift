@@ -50,7 +50,7 @@ struct CompletionAndManualTests {
         let syntax = try runProcess(bash, ["-n", script.path], environment: try Self.environment())
         #expect(syntax.exit == 0, "bash -n: \(syntax.stderr)")
 
-        #expect(Set(try Self.bashCompletions(script, "monitor s")) == ["scan", "seal", "silence", "status"])
+        #expect(Set(try Self.bashCompletions(script, "monitor s")) == ["scan", "seal", "silence", "state", "status"])
         let commands = Set(try Self.bashCompletions(script, "monitor "))
         #expect(
             commands.isSuperset(of: ["check", "plan", "apply", "scan", "status", "run", "report", "seal", "notify", "demo", "completion"]),
@@ -75,7 +75,7 @@ struct CompletionAndManualTests {
             // Each line is the candidate, a tab, and its description.
             return Set(result.stdout.split(separator: "\n").map { String($0.split(separator: "\t").first ?? "") })
         }
-        #expect(try complete("monitor s") == ["scan", "seal", "silence", "status"])
+        #expect(try complete("monitor s") == ["scan", "seal", "silence", "state", "status"])
         #expect(try complete("monitor check --format ") == ["text", "json", "github"])
         #expect(try complete("monitor seal staging --status ") == ["SUCCESS", "FAILED"])
     }
