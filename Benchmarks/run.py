@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["check", "apply", "scan", "anomaly", "promotion", "api", "memory", "dashboard", "scrub", "relink", "ping"]
+SCENARIOS = ["check", "apply", "scan", "scan-postgres", "first-scan", "anomaly", "promotion", "api", "memory", "dashboard", "scrub", "relink",
+             "ping"]
 MiB = 1 << 20
 
 # Sizes: (check jobs, plan+apply jobs, scan jobs, promotion MiB, promotion files, api jobs, memory jobs,
@@ -333,7 +334,7 @@ class Bench:
         run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
         self.log(f"tree of {n} jobs: first scan (promotes every SUCCESS)")
         first = measured(self.m("scan", "--state", str(state)), env=self.env)
-        self.facts.append(f"First scan of {n:,} new jobs (promotes {n - n // 10:,} versions, fsync each): "
+        self.facts.append(f"First scan of {n:,} new jobs (promotes {n - n // 10:,} versions, flushed per batch): "
                           f"{fmt_s(first.seconds)}, {first.max_rss_kib / 1024:.0f} MiB peak.")
         self._trees[(n, failed_every)] = (folder, state)
         return folder, state
@@ -355,6 +356,82 @@ class Bench:
         row = Row(f"steady-state `scan`, {n:,} jobs", product.text(), f"{product.max_rss_mib:.0f} MiB",
                   f"`find` {baseline.text()}", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
         row.notes.append(f"find lists {listed:,} STATUS.json (staging and promoted versions)")
+        self.add(row)
+
+    # -- the shared PostgreSQL state ----------------------------------------------------------------
+    def scan_postgres(self) -> None:
+        """The steady-state scan of the same tree with a PostgreSQL state (issue 14: ≤ 2× the SQLite scan),
+        on a throwaway server of this machine (scripts/postgres-test-server), alternating the two."""
+        n = self.args.scan_jobs
+        _, sqlite_state = self.scan_tree(n)
+        # Its own folder, open to the unprivileged user the server runs as when this runs as root.
+        parent = Path(tempfile.mkdtemp(prefix="monitor-bench-postgres-"))
+        os.chmod(parent, 0o755)
+        server = parent / "server"
+        url = run([str(ROOT / "scripts/postgres-test-server"), "start", str(server), "--watch", str(os.getpid())],
+                  capture=True).stdout.strip()
+        try:
+            env = dict(self.env, PGPASSWORD=(server / "password").read_text().strip())
+            psql = sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))[-1]
+            run([str(psql), "-X", "-q", url, "-c", "CREATE DATABASE bench"], env=env)
+            state = url.rsplit("/", 1)[0] + "/bench?sslmode=disable"
+            folder = self.work / f"tree-postgres-{n}"
+            config = write_config(folder, n, routes=False, scan_interval="1h")
+            # Every destination on one host, whose agent the scans are.
+            config.write_text(config.read_text().replace("  timezone: UTC\n", "  timezone: UTC\n  default_host: bench\n", 1))
+            env["MONITOR_HOST"] = "bench"
+            write_tree(folder, n, finished_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20))
+            run(self.m("apply", "--config", str(config), "--state", state), env=env)
+            first = measured(self.m("scan", "--state", state), env=env)
+            self.facts.append(f"First scan of {n:,} new jobs with a PostgreSQL state: {fmt_s(first.seconds)}.")
+            postgres_cmd, sqlite_cmd = self.m("scan", "--state", state), self.m("scan", "--state", str(sqlite_state))
+            on_postgres, on_sqlite = Samples(), Samples()
+            measured(postgres_cmd, env=env)
+            measured(sqlite_cmd, env=self.env)
+            for _ in range(self.args.repeat):
+                on_sqlite.add(measured(sqlite_cmd, env=self.env))
+                on_postgres.add(measured(postgres_cmd, env=env))
+            ratio = on_postgres.median / on_sqlite.median
+            self.add(Row(f"steady-state `scan`, {n:,} jobs, PostgreSQL state", on_postgres.text(), f"{on_postgres.max_rss_mib:.0f} MiB",
+                         f"same scan, SQLite state {on_sqlite.text()}", f"{ratio:.2f}×", "≤ 2×", ratio <= 2))
+            self.agents_at_once(psql, url, env)
+        finally:
+            run([str(ROOT / "scripts/postgres-test-server"), "stop", str(server)], check=False)
+            shutil.rmtree(parent, ignore_errors=True)
+
+    def agents_at_once(self, psql: Path, url: str, env: dict) -> None:
+        """Three agents of one PostgreSQL state, each with its host's share of the jobs (3 × 3,000 at full size),
+        scanning and delivering at once: every scan must succeed and no notification may be claimed twice."""
+        per = max(20, self.args.scan_jobs * 3 // 10)
+        folder = self.work / "tree-agents"
+        config = write_config(folder, 3 * per, destinations=3, routes=True, scan_interval="1h")
+        text = config.read_text()
+        for d in range(3):
+            text = text.replace(f"  nas-{d}:\n", f"  nas-{d}:\n    host: h{d}\n", 1)
+        config.write_text(text)
+        write_tree(folder, 3 * per, finished_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20))
+        run([str(psql), "-X", "-q", url, "-c", "CREATE DATABASE agents"], env=env)
+        state = url.rsplit("/", 1)[0] + "/agents?sslmode=disable"
+        # Applied two days ago: each job has expected runs to judge, and its problems notifications to queue.
+        applied_at = rfc3339(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2))
+        run(self.m("apply", "--config", str(config), "--state", state, "--now", applied_at), env=env)
+        started = time.perf_counter()
+        processes = [subprocess.Popen(self.m("scan", "--state", state, "--host", f"h{d}"), env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE) for d in range(3)]
+        outcomes = [(p.wait(), p.stderr.read().decode(errors="replace")) for p in processes]
+        seconds = time.perf_counter() - started
+        # Notification delivery fails here (no mail server, no webhook receiver): each claimed row has one attempt.
+        counts = run([str(psql), "-X", "-A", "-t", state, "-c",
+                      "SELECT count(*), count(DISTINCT dedup_key), count(*) FILTER (WHERE attempts > 1), "
+                      "(SELECT count(*) FROM agent), (SELECT count(*) FROM occurrence) FROM outbox"],
+                     env=env, capture=True).stdout.strip().split("|")
+        rows, keys, twice, agents, occurrences = map(int, counts)
+        failed = [f"h{d}: exit {code}: {err.strip()[-300:]}" for d, (code, err) in enumerate(outcomes) if code != 0]
+        ok = not failed and rows == keys and rows > 0 and twice == 0 and agents == 3 and occurrences >= 3 * per
+        row = Row(f"3 agents × {per:,} jobs scanning at once, PostgreSQL state", f"{fmt_s(seconds)} (all three)", "",
+                  "—", "", "no error, no duplicate", ok)
+        row.notes.append(f"{occurrences:,} occurrences decided, {rows:,} notifications queued ({keys:,} keys), "
+                         f"{twice} claimed twice, {agents} agents reported; " + ("; ".join(failed) or "every scan exited 0"))
         self.add(row)
 
     # -- anomaly detection ---------------------------------------------------------------------
@@ -380,12 +457,50 @@ class Bench:
 
     # -- promotion -----------------------------------------------------------------------------
     def promotion(self) -> None:
+        """Promotion by `monitor scan` against its physical bound (issue 19): it must flush every byte to disk
+        (`cp` + `sync` of the same files) and hash every byte (OpenSSL's SHA-256, the fastest there is, its CPU
+        time spread over the cores when there are several files; one file's hash runs on one core). Three cases:
+        8 files and one file on the temporary folder's file system (copied), and 8 files on a loop-mounted XFS
+        image (cloned, then read once to hash), when this machine allows mounting one."""
         total_mib, count = self.args.promotion_mib, self.args.promotion_files
-        folder = self.work / "promotion"
+        self.promotion_case(self.work / "promotion", total_mib, count, target=1.25, cpu_target=1.3)
+        self.promotion_case(self.work / "promotion-one", total_mib, 1, target=1.5, cpu_target=None)
+        xfs, reason = self.mount_xfs(self.work / "xfs", total_mib)
+        if xfs is None:
+            self.facts.append(f"Promotion on XFS (clone): not measured: {reason}.")
+            return
+        try:
+            self.promotion_case(xfs / "promotion", total_mib, count, target=None, cpu_target=None, fs="XFS")
+        finally:
+            run(["umount", "-l", str(xfs)], check=False)
+
+    def mount_xfs(self, folder: Path, total_mib: int) -> tuple[Path | None, str]:
+        """A sparse XFS image (reflink on, mkfs.xfs's default) loop-mounted under `folder`, or why not."""
+        if os.geteuid() != 0:
+            return None, "mounting a loop device needs root"
+        if not shutil.which("mkfs.xfs"):
+            return None, "mkfs.xfs is not installed (xfsprogs; scripts/setup-test-deps installs it)"
+        folder.mkdir(parents=True)
+        image, mount = folder / "xfs.img", folder / "mnt"
+        mount.mkdir()
+        with open(image, "wb") as f:
+            f.truncate(max(4 * total_mib, 1024) * MiB)
+        made = subprocess.run(["mkfs.xfs", "-q", "-f", str(image)], capture_output=True, text=True)
+        if made.returncode != 0:
+            return None, f"mkfs.xfs failed: {made.stderr.strip()[-200:]}"
+        mounted = subprocess.run(["mount", "-o", "loop", str(image), str(mount)], capture_output=True, text=True)
+        if mounted.returncode != 0 or fs_type(mount) != "xfs":
+            return None, f"loop mounting is not permitted here (mount -o loop: {mounted.stderr.strip()[-200:]})"
+        return mount, ""
+
+    def promotion_case(self, folder: Path, total_mib: int, count: int, *, target: float | None,
+                       cpu_target: float | None, fs: str | None = None) -> None:
+        cores = os.cpu_count() or 1
         job = folder / "backups" / "d0" / "promo"
         staging = job / "staging"
         staging.mkdir(parents=True)
-        self.log(f"promotion: writing {total_mib} MiB in {count} files")
+        fs = fs or fs_type(folder)
+        self.log(f"promotion ({fs}): writing {total_mib} MiB in {count} file{'s' if count > 1 else ''}")
         names = []
         for i in range(count):
             path = staging / f"part-{i}.bin"
@@ -407,21 +522,22 @@ class Bench:
             run(f"cat {sources} > /dev/null; rm -rf {copy} {job / 'versions'} {job / 'current_version'}; sync", shell=True)
 
         contenders = {
-            "cp": f"mkdir {copy} && cp {sources} {copy}/",
             "cp + sync": f"mkdir {copy} && cp {sources} {copy}/ && sync",
-            "cp + sha256sum": f"mkdir {copy} && cp {sources} {copy}/ && sha256sum {sources} > /dev/null",
-            "sha256sum": f"sha256sum {sources} > /dev/null",
+            "openssl": f"openssl dgst -sha256 {sources} > /dev/null",
         }
         samples = {name: Samples() for name in [*contenders, "seal", "promote"]}
-        for round_ in range(self.args.repeat + 1):  # round 0 warms up, unmeasured
-            for name, command in contenders.items():
+        freed = []
+        # Each contender in a block of its own runs (the first unmeasured): on a virtual machine the cost of
+        # writing into the page cache depends on how the pages freed just before were last written.
+        for name, command in contenders.items():
+            for round_ in range(self.args.repeat + 1):
                 fresh()
                 r = measured(command, shell=True)
                 if round_:
                     samples[name].add(r)
-            fresh()
+        for round_ in range(self.args.repeat + 1):
             # The producer's side: `monitor seal` hashes every byte with the product's SHA-256.
-            finished = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+            finished = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1 + round_)
             r = measured(self.m("seal", str(staging), "--status", "SUCCESS", "--job", "promo",
                                 "--message", f"round {round_}", "--finished-at", rfc3339(finished)), env=self.env)
             if round_:
@@ -429,33 +545,76 @@ class Bench:
             state = folder / f"state-{round_}.sqlite"
             run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
             fresh()
+            free = shutil.disk_usage(folder).free
             r = measured(self.m("scan", "--state", str(state), "--now", rfc3339(dt.datetime.now(dt.timezone.utc))),
                          env=self.env)
+            freed.append(free - shutil.disk_usage(folder).free)
             if not (job / "current_version").exists():
                 raise BenchError("promotion: the scan did not promote (no current_version)")
             if round_:
                 samples["promote"].add(r)
         fresh()
-        promote, cp, cp_sha = samples["promote"], samples["cp"], samples["cp + sha256sum"]
-        r_cp, r_sha = promote.median / cp.median, promote.median / cp_sha.median
-        gib = total_mib / 1024
+        promote, cp_sync, openssl = samples["promote"], samples["cp + sync"], samples["openssl"]
+        spread = min(cores, count)  # one file's SHA-256 is one stream, on one core
+        hash_bound = openssl.cpu_median / spread
+        bound = max(cp_sync.median, hash_bound)
+        ratio = promote.median / bound
+        cpu_bound = cp_sync.cpu_median + openssl.cpu_median
+        cpu_ratio = promote.cpu_median / cpu_bound
         label = f"{total_mib / 1024:g} GiB" if total_mib >= 1024 else f"{total_mib} MiB"
-        self.add(Row(f"promotion by `scan`, {label} in {count} files, SHA-256", promote.text(),
-                     f"{promote.max_rss_mib:.0f} MiB", f"`cp` {cp.text()}", f"{r_cp:.2f}×", "≤ 1.25× `cp`", r_cp <= 1.25))
-        self.add(Row("", "", "", f"`cp` + `sha256sum` {cp_sha.text()}", f"{r_sha:.2f}×", "≤ 0.6× `cp` + `sha256sum`",
-                     r_sha <= 0.6))
-        sha_alone, seal = samples["sha256sum"], samples["seal"]
+        files = f"{count} files" if count > 1 else "one file"
+        how = "clone + hashing read" if fs == "XFS" else "copy, hashed as written"
+        row = Row(f"promotion by `scan`, {label} in {files}, {fs} ({how})", promote.text(), f"{promote.max_rss_mib:.0f} MiB",
+                  f"bound {fmt_s(bound)}: max(`cp` + `sync` {cp_sync.text()}, OpenSSL SHA-256 CPU "
+                  f"{fmt_s(openssl.cpu_median)} ÷ {spread})", f"{ratio:.2f}×",
+                  f"≤ {target}× the bound" if target else "— (shown beside the copy)", ratio <= target if target else None)
+        row.notes.append(f"disk space taken by each new version: {max(freed) / MiB:.0f} MiB at most")
+        self.add(row)
+        if cpu_target:
+            self.add(Row("", f"CPU {fmt_s(promote.cpu_median)}", "",
+                         f"`cp` CPU {fmt_s(cp_sync.cpu_median)} + OpenSSL CPU {fmt_s(openssl.cpu_median)}",
+                         f"{cpu_ratio:.2f}×", f"CPU ≤ {cpu_target}×", cpu_ratio <= cpu_target))
+        seal = samples["seal"]
+        gib = total_mib / 1024
         self.facts.append(
-            f"Promotion, {label}: `cp` + `sync` {samples['cp + sync'].text()}; `sha256sum` alone {sha_alone.text()}, "
-            f"{gib / sha_alone.cpu_median:.2f} GiB per CPU second; `monitor seal` (the product's SHA-256, Swift Crypto, "
-            f"over every file, one thread) {seal.text()}, {gib / seal.cpu_median:.2f} GiB per CPU second.")
-        work = cp.cpu_median + seal.cpu_median  # copying every byte, and hashing every byte, at the least
-        self.facts.append(
-            f"Bound: promotion must copy every byte (`cp` CPU {fmt_s(cp.cpu_median)}) and hash every byte (the product's "
-            f"SHA-256: {fmt_s(seal.cpu_median)} of CPU), {fmt_s(work)} of CPU in all, then flush it to disk (`cp` + `sync` "
-            f"{fmt_s(samples['cp + sync'].median)}). With both cores free, the wall time cannot fall below "
-            f"max(`cp`, {fmt_s(work)} / 2) = {max(1.0, work / 2 / cp.median):.2f}× `cp`; with one core free (the other "
-            f"busy), not below {work / cp.median:.2f}× `cp`. The product used {fmt_s(promote.cpu_median)} of CPU.")
+            f"Promotion, {label} in {files} on {fs}: `cp` + `sync` {cp_sync.text()}; OpenSSL SHA-256 "
+            f"{openssl.text()}, {gib / openssl.cpu_median:.2f} GiB per CPU second; `monitor seal` (the product's "
+            f"SHA-256, Swift Crypto over BoringSSL, one thread) {seal.text()}, {gib / seal.cpu_median:.2f} GiB per CPU "
+            f"second. The product took {fmt_s(promote.cpu_median)} of CPU ({cpu_ratio:.2f}× `cp` + OpenSSL).")
+
+    # -- first scan ------------------------------------------------------------------------------
+    def first_scan(self) -> None:
+        """The first scan of a tree of new jobs (9 in 10 SUCCESS with two small files, every one promoted)
+        against copying the same staging folders with `cp -r` and flushing them with `sync`."""
+        n = self.args.scan_jobs
+        folder = self.work / f"first-scan-{n}"
+        config = write_config(folder, n, routes=False, scan_interval="1h")
+        self.log(f"first scan: writing {n} staging folders")
+        write_tree(folder, n, finished_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20))
+        backups, copy = folder / "backups", folder / "copy"
+        # Every job's versions/ and current_version gone, and nothing left to write back.
+        reset = (f"find {backups} -mindepth 3 -maxdepth 3 \\( -name versions -o -name current_version \\) "
+                 f"-exec rm -rf {{}} +; rm -rf {copy}; sync")
+        product, baseline = Samples(), Samples()
+        promoted = 0
+        for round_ in range(min(3, self.args.repeat) + 1):  # round 0 warms up, unmeasured
+            run(reset, shell=True)
+            b = measured(f"cp -r {backups} {copy} && sync", shell=True)
+            state = folder / f"state-{round_}.sqlite"
+            run(self.m("apply", "--config", str(config), "--state", str(state)), env=self.env)
+            run(reset, shell=True)
+            p = measured(self.m("scan", "--state", str(state)), env=self.env)
+            promoted = sum(1 for _ in backups.glob("d*/*/current_version"))
+            if round_:
+                product.add(p), baseline.add(b)
+        expected = n - n // 10
+        if promoted != expected:
+            raise BenchError(f"first scan: {promoted} jobs promoted, expected {expected}")
+        ratio = product.median / baseline.median
+        row = Row(f"first `scan`, {n:,} new jobs", product.text(), f"{product.max_rss_mib:.0f} MiB",
+                  f"`cp -r` + `sync` {baseline.text()}", f"{ratio:.2f}×", "≤ 3×", ratio <= 3)
+        row.notes.append(f"promotes {expected:,} versions of two small files; flushed once per batch of promotions")
+        self.add(row)
 
     # -- scrub ---------------------------------------------------------------------------------
     def scrub(self) -> None:
@@ -1054,10 +1213,15 @@ def document(args, rows, facts, info, load_before, load_after, started, elapsed,
         "- steady-state `scan`: a tree with a sealed `staging/STATUS.json` per job (9 in 10 SUCCESS with two small files, "
         "1 in 10 FAILED), applied and scanned once (everything promoted); then `monitor scan` with nothing new, against "
         "`find ROOT -name STATUS.json -printf '%p %T@\\n'` over the same tree.",
-        "- promotion: 8 files of random data in `staging/`, sealed by `monitor seal`, promoted by `monitor scan --now T` "
-        "into a new state (copy, hash while copying, fsync, rename, switch). Before each contender the sources are read "
-        "into the page cache, the previous copy removed and `sync` run. Baselines: `cp` of the files, and `cp` then "
-        "`sha256sum` of them.",
+        "- promotion: files of random data in `staging/`, sealed by `monitor seal`, promoted by `monitor scan --now T` "
+        "into a new state (copy, hash while copying, flush, rename, switch). Before each contender the sources are read "
+        "into the page cache, the previous copy removed and `sync` run. The bound is what no promotion can beat: "
+        "max(`cp` of the files then `sync`, OpenSSL's SHA-256 CPU time over the files ÷ the cores they can be spread "
+        "over — one file's hash is one stream); the CPU row compares with `cp`'s CPU plus OpenSSL's. The XFS row runs "
+        "on a loop-mounted XFS image, where promotion clones each file and reads the clone once to hash it (`cp` "
+        "clones there too).",
+        "- first `scan`: the steady-state tree before its first scan (every `versions/` and `current_version` removed, "
+        "`sync`), scanned into a freshly applied state, against `cp -r` of the same `backups/` tree then `sync`.",
         "- `GET /api/jobs`: `monitor run` over a steady-state tree, after its first scan; one cold request, "
         "a 1 s `wrk` warm-up, then `wrk -t2 -c16 -dNs --latency`.",
         "- daemon memory: `monitor run` over a steady-state tree; VmRSS and VmHWM once its first scan has finished "
@@ -1126,7 +1290,7 @@ def main() -> int:
         bench = Bench(args, monitor, work)
         try:
             bench.log(f"{monitor} on data in {work}; load average {load_before}")
-            steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "anomaly": bench.anomaly, "promotion": bench.promotion,
+            steps = {"check": bench.check, "apply": bench.apply, "scan": bench.scan, "scan-postgres": bench.scan_postgres, "first-scan": bench.first_scan, "anomaly": bench.anomaly, "promotion": bench.promotion,
                      "api": bench.api, "memory": bench.memory_scenario, "dashboard": bench.dashboard,
                      "scrub": bench.scrub, "relink": bench.relink, "ping": bench.ping}
             for name in SCENARIOS:

@@ -115,6 +115,17 @@ import Testing
         #expect(try box.outbox().filter { $0.hasPrefix("AGENT_DOWN") }.count == 2)
     }
 
+    @Test func aScanOfSomeJobsStillRoutesAnAgentDownByAllItsJobs() throws {
+        let box = try Sandbox()
+        defer { try? FileManager.default.removeItem(at: box.root) }
+        _ = try box.scan(as: "beta", at: "2026-11-21T01:00:00Z")
+        try box.silence("beta")
+        // A scan of alpha's one job (a ping's, say) finds beta down: its routes come from beta's jobs.
+        _ = try Scanner(store: box.store).scan(now: Self.time("2026-11-21T01:00:00Z"), jobs: ["db-alpha"], agent: "alpha")
+        let outbox = try box.outbox()
+        #expect(outbox == ["AGENT_DOWN ops "])
+    }
+
     @Test func twoScansOfOneHostAreSerialized() throws {
         let box = try Sandbox()
         defer { try? FileManager.default.removeItem(at: box.root) }

@@ -29,6 +29,13 @@ struct PromotionJob {
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
+    /// The job folder `folder` (its `staging/` created), elsewhere than the temporary folder: on a mounted file system.
+    init(at folder: String) throws {
+        root = URL(fileURLWithPath: folder).deletingLastPathComponent()
+        self.folder = folder
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     /// Writes `files` into staging and a status report listing each with its size and SHA-256.

@@ -1,6 +1,10 @@
 import Crypto
 import Dispatch
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// SHA-256 of a stream of chunks, computed on another thread while the caller writes them.
 ///
 /// Hashing is the slowest step of a copy (about 1.3 GB/s per core with SHA-NI, against several
@@ -58,6 +62,24 @@ final class ChunkHasher: @unchecked Sendable {
         }
     }
 
+    /// Queues `bytes`, which lie in `mapping` (a read-only memory map of a file made by the
+    /// caller), for hashing after the chunks already queued; the hasher unmaps `mapping` once it
+    /// has hashed them. At most `bufferCount` chunks are in flight: this waits for room.
+    func submit(_ bytes: UnsafeRawBufferPointer, unmapping mapping: UnsafeMutableRawBufferPointer) {
+        if pending == bufferCount {
+            hashed.wait()
+            pending -= 1
+        }
+        pending += 1
+        let chunk = Chunk(bytes: bytes)
+        let region = Mapping(bytes: mapping)
+        queue.async {
+            self.hasher.update(bufferPointer: chunk.bytes)
+            _ = munmap(region.bytes.baseAddress, region.bytes.count)
+            self.hashed.signal()
+        }
+    }
+
     /// The lower-case hex SHA-256 of everything submitted since the last call, which starts a new stream.
     func finish() -> String {
         waitForPending()
@@ -92,5 +114,10 @@ final class ChunkHasher: @unchecked Sendable {
     /// (``nextBuffer()`` and `deinit` wait for it), which is what makes sending the pointer sound.
     private struct Chunk: @unchecked Sendable {
         let bytes: UnsafeRawBufferPointer
+    }
+
+    /// A memory map handed to the hashing queue, which unmaps it; nothing else touches it meanwhile.
+    private struct Mapping: @unchecked Sendable {
+        let bytes: UnsafeMutableRawBufferPointer
     }
 }

@@ -5,8 +5,9 @@ import MonitorCore
 /// Copies (or links, or only verifies) the files of a report, two at a time when there are
 /// several and the machine has the cores for it.
 ///
-/// One file's copy is bound by SHA-256 (one core) while its reads and writes run beside it, so
-/// a second file in flight is what lets a backup made of several files use a second core. When
+/// One file's copy is bound by SHA-256 (one core) while its reads and writes run beside it (the
+/// hasher works on its own thread), so a second file in flight is what lets a backup made of
+/// several files use a second core. When
 /// a file fails, no further file is started; the files in flight finish, and the failure
 /// reported is that of the first failing file in the report's order, whatever the timing.
 struct FileCopies {
@@ -31,11 +32,12 @@ struct FileCopies {
     /// With `linking` (`promote: link_unchanged`) a file whose size and SHA-256 equal a file of
     /// the current version is hashed in staging, then hard-linked from that version; where the
     /// link is refused, or nothing matches, it is copied.
-    func copy(from staging: Int32, into tree: VersionTree, readOnly: Bool = false, linking: CurrentFiles? = nil) throws(PromotionFailure)
-        -> [Outcome]
-    {
+    /// With `flushesNow` off (a batch of promotions), no file is flushed: the batch flushes them all at once.
+    func copy(
+        from staging: Int32, into tree: VersionTree, readOnly: Bool = false, linking: CurrentFiles? = nil, flushesNow: Bool = true
+    ) throws(PromotionFailure) -> [Outcome] {
         try each { file, hasher throws(PromotionFailure) in
-            let copy = FileCopy(file: file, hasher: hasher, jobFolder: jobFolder, readOnly: readOnly)
+            let copy = FileCopy(file: file, hasher: hasher, jobFolder: jobFolder, readOnly: readOnly, flushesNow: flushesNow)
             if let linking, let linked = try linking.link(copy, from: staging, into: tree) { return linked }
             return Outcome(bytes: try copy.copy(from: staging, into: tree))
         }

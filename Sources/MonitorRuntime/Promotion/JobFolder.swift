@@ -19,6 +19,9 @@ final class JobFolder {
     /// a status file from before that rule, they rank below every believable version, so they
     /// never stay current nor push real ones out by retention.
     let futureCutoff: String
+    /// Flush `versions/` when it is created and `current_version` when it is switched; false in a
+    /// batch of promotions, which flushes the whole file system after its switches instead.
+    var flushesNow = true
 
     /// Opens and locks `path`, waiting for another promotion of the same job to finish.
     ///
@@ -40,6 +43,12 @@ final class JobFolder {
         self.path = path
         self.fd = fd
         self.futureCutoff = futureCutoff
+    }
+
+    /// The device number of the file system holding the folder.
+    var device: UInt64 {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? UInt64(info.st_dev) : 0
     }
 
     /// Whether `a` is a newer version than `b`: by id (UTC time, then digest), except that an id
@@ -65,7 +74,7 @@ final class JobFolder {
                 }
             } else if create {
                 try SystemCall.makeFolder(at: fd, name, path: "\(name)/")
-                try SystemCall.flush(fd, path: path)
+                if flushesNow { try SystemCall.flush(fd, path: path) }
             } else {
                 return nil
             }
@@ -100,7 +109,7 @@ final class JobFolder {
 
     /// Points `current_version` at `versions/<id>` in one step: a new link under a temporary
     /// name replaces the old one with rename(2), so a reader sees the old version or the new one,
-    /// never nothing.
+    /// never nothing. Flushed unless ``flushesNow`` is off.
     func makeCurrent(_ id: String) throws(PromotionFailure) {
         let temporary = VersionName.unique(VersionName.temporaryLinkPrefix)
         guard symlinkat("\(VersionName.versionsFolder)/\(id)", fd, temporary) == 0 else {
@@ -118,6 +127,7 @@ final class JobFolder {
             }
             throw PromotionFailure(SystemCallError(operation: "replace", path: VersionName.currentLink, code: code), jobFolder: path)
         }
+        guard flushesNow else { return }
         do {
             try SystemCall.flush(fd, path: path)
         } catch {

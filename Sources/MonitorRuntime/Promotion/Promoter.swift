@@ -17,13 +17,27 @@ public struct Promoter: Sendable {
     /// Which file systems have had their refusal of hard links logged in the current scan.
     private let refusalsLogged = RefusalLog()
     /// How `link_unchanged` makes a hard link: `linkat(2)`, or a stand-in in tests.
-    private let makeLink: (@Sendable (Int32, String, Int32, String) -> Int32)?
+    let makeLink: (@Sendable (Int32, String, Int32, String) -> Int32)?
+    /// Told each step of a batch of promotions as it is taken (``promote(_:logger:now:)``): for tests of their order.
+    let step: (@Sendable (PromotionStep) -> Void)?
 
-    public init() { makeLink = nil }
+    public init() {
+        makeLink = nil
+        step = nil
+    }
 
     /// A promoter whose hard links (`link_unchanged`) are made by `makeLink` (arguments as
     /// `linkat(2)`'s first four): for tests of what happens when a file system refuses them.
-    init(makeLink: @escaping @Sendable (Int32, String, Int32, String) -> Int32) { self.makeLink = makeLink }
+    init(makeLink: @escaping @Sendable (Int32, String, Int32, String) -> Int32) {
+        self.makeLink = makeLink
+        step = nil
+    }
+
+    /// A promoter that tells `step` each step of a batch of promotions.
+    init(step: @escaping @Sendable (PromotionStep) -> Void) {
+        makeLink = nil
+        self.step = step
+    }
 
     /// `20261124T011745Z-9f86d0c1`: UTC finished_at (seconds) + first 8 hex of the status file's SHA-256.
     ///
@@ -33,9 +47,9 @@ public struct Promoter: Sendable {
     }
 
     /// Copies `report.files` from `<jobFolder>/staging/` into a temporary folder under
-    /// `<jobFolder>/versions/` (two files at a time; in the kernel with `copy_file_range(2)` where
-    /// it can, the copy then hashed chunk by chunk as it is written; by read(2)/write(2) with the
-    /// hash computed on the way otherwise — each byte of staging is read once), checks sizes and SHA-256s,
+    /// `<jobFolder>/versions/` (two files at a time; each chunk read once from staging, hashed on
+    /// another thread while it is written from the same buffer; where the file system can clone,
+    /// cloned and then read once to hash it), checks sizes and SHA-256s,
     /// keeps `statusBytes` as `STATUS.json`, flushes everything and renames the folder to
     /// `versions/<versionID>`. Then, if `versionID` is newer than the current version (or there
     /// is none), switches `current_version` atomically, and deletes the versions beyond the
@@ -72,14 +86,19 @@ public struct Promoter: Sendable {
                 report: report, statusBytes: statusBytes, versionID: versionID,
                 keepVersions: keepVersions, job: job, mode: mode, makeLink: makeLink)
             let version = try promotion.run()
-            if let refusal = version.linkRefusal, let logger, refusalsLogged.isFirst(jobFolder: jobFolder, now: now) {
-                logger.warning(
-                    "hard links refused; unchanged files copied instead (promote: link_unchanged)",
-                    metadata: ["job_folder": "\(jobFolder)", "version": "\(version.id)", "problem": "\(refusal)"])
-            }
+            logRefusal(of: version, jobFolder: jobFolder, logger: logger, now: now)
             return .promoted(version)
         } catch {
             return error.result
+        }
+    }
+
+    /// Logs, once per scan and file system, that hard links were refused and files copied instead.
+    func logRefusal(of version: PromotedVersion, jobFolder: String, logger: Logger?, now: Date) {
+        if let refusal = version.linkRefusal, let logger, refusalsLogged.isFirst(jobFolder: jobFolder, now: now) {
+            logger.warning(
+                "hard links refused; unchanged files copied instead (promote: link_unchanged)",
+                metadata: ["job_folder": "\(jobFolder)", "version": "\(version.id)", "problem": "\(refusal)"])
         }
     }
 

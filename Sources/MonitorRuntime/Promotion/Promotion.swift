@@ -20,17 +20,54 @@ struct Promotion {
 
     private var label: String { "\(VersionName.versionsFolder)/\(versionID)" }
 
+    /// Flush files and folders as they are made; false in a batch of promotions
+    /// (``Promoter/promote(_:logger:now:)``), which flushes the whole file system once between
+    /// ``stage()`` and ``install(_:)`` and once after.
+    var flushesNow = true
+
+    /// A version ready to be installed: copied into a temporary folder (not yet renamed), found
+    /// already promoted, or verified in place.
+    struct Staged {
+        var version: PromotedVersion
+        /// The temporary folder under `versions/` to rename to the version id; nil when there is
+        /// nothing to rename.
+        var temporary: String?
+        /// `promote: none`: nothing to rename nor switch.
+        var inPlace = false
+    }
+
     func run() throws(PromotionFailure) -> PromotedVersion {
+        try install(try stage())
+    }
+
+    /// Copies, hashes and checks every file into a temporary folder under `versions/` (flushed
+    /// when ``flushesNow``), or finds the version already promoted, or (`none`) verifies it in place.
+    func stage() throws(PromotionFailure) -> Staged {
         try checkListing()
-        if mode == .none { return try verifyInPlace() }
+        if mode == .none { return Staged(version: try verifyInPlace(), inPlace: true) }
         guard let versions = try job.versions(create: true) else {
             throw .failed("\(job.path)/versions could not be created")
         }
-        var version: PromotedVersion
-        if let existing = try reuse(in: versions) {
-            version = existing
-        } else {
-            version = try build(in: versions)
+        if let existing = try reuse(in: versions) { return Staged(version: existing) }
+        return try build(in: versions)
+    }
+
+    /// Renames a staged version into place, makes it current when it is the newest, and applies
+    /// `keepVersions`. In a batch, call it only once the staged files are on disk.
+    func install(_ staged: Staged) throws(PromotionFailure) -> PromotedVersion {
+        var version = staged.version
+        if staged.inPlace { return version }
+        guard let versions = try job.versions(create: true) else {
+            throw .failed("\(job.path)/versions could not be created")
+        }
+        if let temporary = staged.temporary {
+            do throws(SystemCallError) {
+                try SystemCall.rename(at: versions, temporary, to: versionID, path: "\(label)/")
+                if flushesNow { try SystemCall.flush(versions, path: "\(VersionName.versionsFolder)/") }
+            } catch {
+                discard(staged)
+                throw PromotionFailure(error, jobFolder: job.path)
+            }
         }
         version.isCurrent = try job.makeCurrentIfNewer(versionID)
         if let keepVersions {
@@ -39,6 +76,13 @@ struct Promotion {
             version.warnings = retention.warnings
         }
         return version
+    }
+
+    /// Removes the temporary folder of a staged version that will not be installed (or, if even
+    /// that fails, leaves it to ``JobFolder/recover()``).
+    func discard(_ staged: Staged) {
+        guard let temporary = staged.temporary, let versions = try? job.versions(create: false) else { return }
+        try? SystemCall.removeTree(at: versions, temporary, path: "\(VersionName.versionsFolder)/\(temporary)")
     }
 
     /// Refuses a listing that cannot be laid out as a folder, whatever the status-file reader let through.
@@ -58,9 +102,10 @@ struct Promotion {
         }
     }
 
-    /// Copies everything into a temporary folder, flushes it, and renames it into place. On any
-    /// failure the temporary folder is removed (or, if even that fails, left to ``JobFolder/recover()``).
-    private func build(in versions: Int32) throws(PromotionFailure) -> PromotedVersion {
+    /// Copies everything into a temporary folder and flushes it (``flushesNow``); ``install(_:)``
+    /// renames it into place. On any failure the temporary folder is removed (or, if even that
+    /// fails, left to ``JobFolder/recover()``).
+    private func build(in versions: Int32) throws(PromotionFailure) -> Staged {
         let staging = try openStaging()
         defer { close(staging) }
         let temporary = VersionName.unique("\(VersionName.temporaryPrefix)\(versionID)-")
@@ -73,14 +118,12 @@ struct Promotion {
             try SystemCall.makeFolder(at: versions, temporary, path: "\(label)/")
             let tree = VersionTree(root: try SystemCall.openFolder(at: versions, temporary, path: "\(label)/"), label: label)
             outcomes = try FileCopies(files: report.files, jobFolder: job.path).copy(
-                from: staging, into: tree, readOnly: readOnly, linking: current)
+                from: staging, into: tree, readOnly: readOnly, linking: current, flushesNow: flushesNow)
             try writeStatus(into: tree.root)
             // Read-only last, once every file is in: a version sharing files with another must not change it.
             if readOnly { try tree.makeReadOnly() }
-            try tree.flush()
+            if flushesNow { try tree.flush() }
             tree.close()
-            try SystemCall.rename(at: versions, temporary, to: versionID, path: "\(label)/")
-            try SystemCall.flush(versions, path: "\(VersionName.versionsFolder)/")
         } catch {
             try? SystemCall.removeTree(at: versions, temporary, path: "versions/\(temporary)")
             switch error {
@@ -102,7 +145,7 @@ struct Promotion {
                 + "(first: \(refusal.error.path) from versions/\(current?.id ?? "?"): \(PromotionFailure.describe(refusal.error.code))); "
                 + "copied instead"
         }
-        return version
+        return Staged(version: version, temporary: temporary)
     }
 
     /// The job's `staging/` folder, opened for reading the files it holds.
@@ -147,7 +190,7 @@ struct Promotion {
             return nil
         }
         if let failure { throw failure }
-        try SystemCall.flush(fd, path: path)
+        if flushesNow { try SystemCall.flush(fd, path: path) }
     }
 
     /// The version already promoted under this id — a scan that stopped after the rename but

@@ -33,13 +33,15 @@ public struct Scanner: Sendable {
         var jobs = try store.activeJobs(named: names)
         let applied = try store.appliedRouting()
         if let agent, store.isShared, let applied {
-            try report(agent: agent, jobs: jobs, applied: applied)
+            // The agents' notifications are routed by all their jobs, whichever this scan judges.
+            try report(agent: agent, jobs: names.isEmpty ? jobs : try store.activeJobs(), applied: applied)
             // A destination on no host would be scanned by no agent: say so at every scan.
             for destination in Set(jobs.filter { $0.destination.effectiveHost(settings: applied.settings) == nil }.map(\.destination.name)).sorted() {
                 summary.errors.append(
                     .init(
                         job: "(destination \(destination))",
-                        message: "destination \(destination) has no host, so no agent scans its jobs; set its host, or settings.default_host, and apply"))
+                        message:
+                            "destination \(destination) has no host, so no agent scans its jobs; set its host, or settings.default_host, and apply"))
             }
             jobs = jobs.filter { $0.destination.effectiveHost(settings: applied.settings) == agent }
         }
@@ -70,13 +72,16 @@ public struct Scanner: Sendable {
                 for observed in batch { failed(observed.active.job.name, error) }
                 return
             }
-            for (observed, ledger) in zip(batch, ledgers) {
+            // The batch's new versions are promoted together, sharing their flushes, before any is recorded.
+            let promotions = promote(batch, ledgers: ledgers, now: now)
+            for ((observed, ledger), promotion) in zip(zip(batch, ledgers), promotions) {
                 let job = observed.active.job
                 var policy = AlertPolicy(job: job, reachedAmong: applied?.routes ?? [], publicURL: applied?.settings.publicURL)
                 policy.silences = silences
                 policy.silencedProblemRoutes = ledger.silencedProblemRoutes
                 do {
-                    try decide(observed, ledger: ledger, policy: policy, settings: applied?.settings, now: now, into: &summary)
+                    try decide(
+                        observed, ledger: ledger, promotion: promotion, policy: policy, settings: applied?.settings, now: now, into: &summary)
                 } catch {
                     failed(job.name, error)
                 }
@@ -97,7 +102,7 @@ public struct Scanner: Sendable {
     }
 
     /// What the file system shows of one job before its ledger is read.
-    private struct Observed {
+    struct Observed {
         var active: ActiveJob
         var rootPresent: Bool
         var status: StatusFileObservation
@@ -119,7 +124,7 @@ public struct Scanner: Sendable {
     /// Reads what the decision needs (the status file, promoting it; the ledger row it is
     /// attributed to), lets ``JobScan`` decide, and writes what it returns.
     private func decide(
-        _ observed: Observed, ledger: JobLedger, policy: AlertPolicy, settings: Settings?, now: Date,
+        _ observed: Observed, ledger: JobLedger, promotion: BatchPromotion?, policy: AlertPolicy, settings: Settings?, now: Date,
         into summary: inout ScanSummary
     ) throws(StoreError) {
         let active = observed.active
@@ -139,8 +144,8 @@ public struct Scanner: Sendable {
             outcome = .nothing
         } else {
             outcome = process(
-                observed.status, reading: observed.status.reading(job: job.name, verify: job.verify, now: now),
-                active: active, now: now, summary: &summary)
+                observed.status, reading: promotion?.reading ?? observed.status.reading(job: job.name, verify: job.verify, now: now),
+                active: active, promoted: promotion?.result, now: now, summary: &summary)
         }
         var attributedRows: [OccurrenceRecord] = []
         var looked: Set<Date> = []
@@ -192,7 +197,7 @@ public struct Scanner: Sendable {
     /// What a new status file says, after promotion for SUCCESS: the side effects the decision
     /// needs done first.
     private func process(
-        _ observation: StatusFileObservation, reading: StatusFileReading, active: ActiveJob, now: Date,
+        _ observation: StatusFileObservation, reading: StatusFileReading, active: ActiveJob, promoted: PromotionResult?, now: Date,
         summary: inout ScanSummary
     ) -> StatusOutcome {
         switch reading {
@@ -234,9 +239,10 @@ public struct Scanner: Sendable {
             }
             guard report.status == .success else { return evidence(.failed, report.message ?? "the producer reported FAILED") }
             let versionID = Promoter.versionID(finishedAt: report.finishedAt, statusSHA256: sha256)
-            switch promoter.promote(
-                report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
-                keepVersions: nil, mode: active.promotionMode, logger: logger, now: now)
+            switch promoted
+                ?? promoter.promote(
+                    report: report, statusBytes: bytes, jobFolder: active.folder, versionID: versionID,
+                    keepVersions: nil, mode: active.promotionMode, logger: logger, now: now)
             {
             case .promoted(let version):
                 summary.promoted += 1
