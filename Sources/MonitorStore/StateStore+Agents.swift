@@ -41,16 +41,27 @@ extension StateStore {
     /// Whether agent `name` is down, by the database's clock.
     private static let isDownSQL = "last_seen < now() - (\(missedScansForDown) * scan_interval_seconds) * interval '1 second'"
 
+    /// What a heartbeat found of the agent's own past.
+    public struct Heartbeat: Sendable, Hashable {
+        /// It had been found down since then, and is back (its AGENT_UP was recorded).
+        public var downSince: Date?
+        /// Its previous heartbeat is older than it takes to be found down: this agent itself could
+        /// not reach the database for a while (an outage of the database, or of its network).
+        public var wasSilent: Bool
+    }
+
     /// Records a heartbeat of `beat` at the database's clock. When the agent had been found down,
     /// it is up again: its `down_since` is cleared and `returned(downSince)` — its AGENT_UP
-    /// notifications — recorded in the same transaction. Returns that `down_since`, if any.
-    /// Agents exist only in a shared (PostgreSQL) state: elsewhere this does nothing.
+    /// notifications — recorded in the same transaction. Agents exist only in a shared
+    /// (PostgreSQL) state: elsewhere this does nothing.
     @discardableResult
-    public func heartbeat(_ beat: AgentBeat, returned: (Date) -> [OutboxItem]) throws(StoreError) -> Date? {
-        guard isShared else { return nil }
+    public func heartbeat(_ beat: AgentBeat, returned: (Date) -> [OutboxItem]) throws(StoreError) -> Heartbeat {
+        guard isShared else { return Heartbeat(downSince: nil, wasSilent: false) }
         let destinations = String(decoding: (try? JSONEncoder.canonical.encode(beat.destinations)) ?? Data("[]".utf8), as: UTF8.self)
         return try write { db in
-            let downSince = try Date.fetchOne(db, sql: "SELECT down_since FROM agent WHERE name = ?", arguments: [beat.name])
+            let before = try SQLRow.fetchOne(
+                db, sql: "SELECT down_since, (\(Self.isDownSQL)) AS silent FROM agent WHERE name = ?", arguments: [beat.name])
+            let downSince = try before?.optionalTime("down_since")
             try db.execute(
                 sql: """
                     INSERT INTO agent (name, first_seen, last_seen, version, destinations, scan_interval_seconds, down_since)
@@ -63,7 +74,7 @@ extension StateStore {
                 let now = try Date.fetchOne(db, sql: "SELECT now()") ?? Date()
                 for item in returned(downSince) { try Self.insert(item, job: "", at: now, db) }
             }
-            return downSince
+            return Heartbeat(downSince: downSince, wasSilent: before?["silent"] ?? false)
         }
     }
 

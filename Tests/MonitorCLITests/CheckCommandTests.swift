@@ -8,6 +8,7 @@ struct CheckCommandTests {
     static let exampleSecrets: [String: Set<String>] = [
         "examples/quickstart/monitor.yaml": ["MONITOR_API_TOKEN", "SMTP_PASSWORD", "CHAT_WEBHOOK_URL"],
         "examples/multi-file": ["SMTP_PASSWORD", "DATA_CHAT_WEBHOOK_URL"],
+        "examples/several-hosts/monitor.yaml": ["SMTP_PASSWORD"],
     ]
 
     static func values(for names: Set<String>) -> [String: String] {

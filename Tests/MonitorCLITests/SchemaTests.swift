@@ -19,7 +19,9 @@ struct SchemaTests {
         let examples = Fixtures.repository.appendingPathComponent("examples")
         if let walker = FileManager.default.enumerator(atPath: examples.path) {
             while let path = walker.nextObject() as? String {
-                if ["yaml", "yml"].contains((path as NSString).pathExtension), !path.hasPrefix("ci/"), !path.hasPrefix("prometheus/") {
+                if ["yaml", "yml"].contains((path as NSString).pathExtension), !path.hasPrefix("ci/"), !path.hasPrefix("prometheus/"),
+                    (path as NSString).lastPathComponent != "compose.yaml"
+                {
                     files.append("examples/\(path)")
                 }
             }

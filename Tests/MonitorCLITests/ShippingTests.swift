@@ -416,7 +416,8 @@ struct ShippingTests {
     @Test(
         "the compose file and the CI examples match their published schemas (check-jsonschema's vendored copies)",
         arguments: [
-            ("docker-compose.yml", "vendor.compose-spec"), ("examples/ci/github-actions.yml", "vendor.github-workflows"),
+            ("docker-compose.yml", "vendor.compose-spec"), ("examples/several-hosts/compose.yaml", "vendor.compose-spec"),
+            ("examples/ci/github-actions.yml", "vendor.github-workflows"),
             ("examples/ci/gitlab-ci.yml", "vendor.gitlab-ci"),
         ])
     func filesMatchTheirSchemas(_ file: String, _ schema: String) throws {

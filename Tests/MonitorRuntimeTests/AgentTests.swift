@@ -126,6 +126,28 @@ import Testing
         #expect(outbox == ["AGENT_DOWN ops "])
     }
 
+    @Test func afterAnOutageOfTheDatabaseNoAgentIsFoundDownByTheFirstOneBack() throws {
+        let box = try Sandbox()
+        defer { try? FileManager.default.removeItem(at: box.root) }
+        _ = try box.scan(as: "alpha", at: "2026-11-21T01:00:00Z")
+        _ = try box.scan(as: "beta", at: "2026-11-21T01:00:00Z")
+        // The database was out of everyone's reach for an hour: every heartbeat is old.
+        try box.silence("alpha")
+        try box.silence("beta")
+        _ = try box.scan(as: "alpha", at: "2026-11-21T01:00:00Z")
+        #expect(try box.outbox().isEmpty, "alpha, itself back from a silence, gives beta a scan interval to report")
+        _ = try box.scan(as: "beta", at: "2026-11-21T01:00:00Z")
+        _ = try box.scan(as: "alpha", at: "2026-11-21T01:00:00Z")
+        let outbox = try box.outbox()
+        #expect(outbox.isEmpty)
+        #expect(try box.store.agents().allSatisfy { !$0.isDown })
+        // One that really stays silent is found at alpha's next scan.
+        try box.silence("beta")
+        _ = try box.scan(as: "alpha", at: "2026-11-21T01:00:00Z")
+        let after = try box.outbox()
+        #expect(after == ["AGENT_DOWN ops "])
+    }
+
     @Test func twoScansOfOneHostAreSerialized() throws {
         let box = try Sandbox()
         defer { try? FileManager.default.removeItem(at: box.root) }

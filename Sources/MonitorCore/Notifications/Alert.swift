@@ -99,7 +99,7 @@ public struct Alert: Sendable, Hashable, Codable {
         case event, job, state, occurrences, message, labels, destination, timezone, url
         case jobDescription = "job_description"
         case createdAt = "created_at"
-        case resolves
+        case resolves, agent
     }
 }
 

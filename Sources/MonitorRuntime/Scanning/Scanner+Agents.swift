@@ -15,7 +15,7 @@ extension Scanner {
         let beat = AgentBeat(
             name: agent, version: MonitorVersion.current, destinations: Array(Set(mine.map(\.destination))).sorted(),
             scanIntervalSeconds: Int(settings.scanInterval.seconds))
-        if let downSince = try store.heartbeat(
+        let heartbeat = try store.heartbeat(
             beat,
             returned: { downSince in
                 AgentAlerts.items(
@@ -23,8 +23,14 @@ extension Scanner {
                     message: "agent \(agent) reports again after being down since \(Timestamp.string(downSince)); it catches up now",
                     now: Date())
             })
-        {
+        if let downSince = heartbeat.downSince {
             logger.notice("agent back after being down", metadata: ["agent": "\(agent)", "down_since": "\(Timestamp.string(downSince))"])
+        }
+        // Back from its own silence (the database was out of its reach): the others were silent
+        // too, most likely; give them one scan interval to report before judging them.
+        guard !heartbeat.wasSilent || heartbeat.downSince != nil else {
+            logger.notice("reporting again after a silence of its own; other agents are judged at the next scan", metadata: ["agent": "\(agent)"])
+            return
         }
         let down = try store.markDownAgents { other, now in
             AgentAlerts.items(
