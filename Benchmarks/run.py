@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import http.server
 import json
 import os
 import platform
@@ -404,10 +405,28 @@ class Bench:
         scanning and delivering at once: every scan must succeed and no notification may be claimed twice."""
         per = max(20, self.args.scan_jobs * 3 // 10)
         folder = self.work / "tree-agents"
-        config = write_config(folder, 3 * per, destinations=3, routes=True, scan_interval="1h")
+        # Every job's problems go to one webhook, answered at once by a receiver here that counts them.
+        received: list[bytes] = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                received.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        config = write_config(folder, 3 * per, destinations=3, routes=False, scan_interval="1h")
         text = config.read_text()
         for d in range(3):
             text = text.replace(f"  nas-{d}:\n", f"  nas-{d}:\n    host: h{d}\n", 1)
+        text = text.replace("\njobs:\n", f"\nalert_routes:\n  hook:\n    webhook:\n      url: http://127.0.0.1:{receiver.server_port}/hook\n"
+                            "    on: [FAILED, MISSING, HASH_MISMATCH]\n\njobs:\n", 1)
+        text = text.replace("\n    labels:", "\n    routes: [hook]\n    labels:")
         config.write_text(text)
         write_tree(folder, 3 * per, finished_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20))
         run([str(psql), "-X", "-q", url, "-c", "CREATE DATABASE agents"], env=env)
@@ -420,18 +439,21 @@ class Bench:
                                       stderr=subprocess.PIPE) for d in range(3)]
         outcomes = [(p.wait(), p.stderr.read().decode(errors="replace")) for p in processes]
         seconds = time.perf_counter() - started
-        # Notification delivery fails here (no mail server, no webhook receiver): each claimed row has one attempt.
+        receiver.shutdown()
         counts = run([str(psql), "-X", "-A", "-t", state, "-c",
-                      "SELECT count(*), count(DISTINCT dedup_key), count(*) FILTER (WHERE attempts > 1), "
-                      "(SELECT count(*) FROM agent), (SELECT count(*) FROM occurrence) FROM outbox"],
+                      "SELECT count(*), count(DISTINCT dedup_key), count(*) FILTER (WHERE delivered_at IS NOT NULL), "
+                      "count(*) FILTER (WHERE attempts > 1), (SELECT count(*) FROM agent), (SELECT count(*) FROM occurrence) FROM outbox"],
                      env=env, capture=True).stdout.strip().split("|")
-        rows, keys, twice, agents, occurrences = map(int, counts)
+        rows, keys, delivered, twice, agents, occurrences = map(int, counts)
         failed = [f"h{d}: exit {code}: {err.strip()[-300:]}" for d, (code, err) in enumerate(outcomes) if code != 0]
-        ok = not failed and rows == keys and rows > 0 and twice == 0 and agents == 3 and occurrences >= 3 * per
+        # Each notification reached the receiver exactly once: as many requests as rows, all delivered, none twice.
+        ok = (not failed and rows > 0 and rows == keys == delivered == len(received) and twice == 0 and agents == 3
+              and occurrences >= 3 * per)
         row = Row(f"3 agents × {per:,} jobs scanning at once, PostgreSQL state", f"{fmt_s(seconds)} (all three)", "",
                   "—", "", "no error, no duplicate", ok)
-        row.notes.append(f"{occurrences:,} occurrences decided, {rows:,} notifications queued ({keys:,} keys), "
-                         f"{twice} claimed twice, {agents} agents reported; " + ("; ".join(failed) or "every scan exited 0"))
+        row.notes.append(f"{occurrences:,} occurrences decided; {rows:,} notifications queued, {delivered:,} delivered, "
+                         f"{len(received):,} received by the webhook, {twice} attempted twice; {agents} agents reported; "
+                         + ("; ".join(failed) or "every scan exited 0"))
         self.add(row)
 
     # -- anomaly detection ---------------------------------------------------------------------
