@@ -15,7 +15,9 @@ import Testing
 /// Two things are hastened by moving a time back in the database, as the store-level
 /// `AgentTests` do, instead of waiting for it: an agent's `last_seen` (found down after three
 /// scan intervals, 30 s at the shortest) and a killed agent's delivery claim (10 minutes).
-@Suite(.enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed here"), .timeLimit(.minutes(3)))
+// Serialized, and waiting with `await`: real daemons take seconds to act, and three such tests at
+// once would hold the test process's few threads from every other suite.
+@Suite(.enabled(if: TestPostgres.isAvailable, "PostgreSQL is not installed here"), .timeLimit(.minutes(3)), .serialized)
 struct SeveralAgentsTests {
     /// A configuration shared by the agents of `hosts`: one destination per host, in a folder
     /// of its own (standing for the host's disk), on one PostgreSQL database, mailing one route.
@@ -167,7 +169,7 @@ struct SeveralAgentsTests {
         return Double(line.dropFirst(prefix.count))
     }
 
-    @Test func threeAgentsMailEachOfNProblemsExactlyOnce() throws {
+    @Test func threeAgentsMailEachOfNProblemsExactlyOnce() async throws {
         let cluster = try Cluster(hosts: ["a", "b", "c"], mail: try MailServer())
         // Per host: a FAILED run, a job that never ran (MISSING) and a good run (no mail, promoted).
         var jobs: [(name: String, host: String)] = []
@@ -185,7 +187,7 @@ struct SeveralAgentsTests {
         let outbox = try cluster.outbox()
         #expect(settled, "outbox: \(outbox)\n\(agents.map(\.log).joined(separator: "\n---\n"))")
         // Two more delivery rounds of every agent (every 5 s): nothing more goes out.
-        Thread.sleep(forTimeInterval: 6)
+        try await Task.sleep(for: .seconds(6))
         #expect(try cluster.subjects().sorted() == problems)
         // Each notification was claimed once, by one agent, and sent at the first attempt.
         let sent = try cluster.outbox()
@@ -220,7 +222,7 @@ struct SeveralAgentsTests {
         for agent in agents { #expect(agent.terminate() == 0, "\(agent.log)") }
     }
 
-    @Test func aKilledAgentsDeliveryIsFinishedOnceByAnother() throws {
+    @Test func aKilledAgentsDeliveryIsFinishedOnceByAnother() async throws {
         // The server takes the message but never answers the first DATA: the delivery hangs
         // before the message is accepted, so exactly one mail is due in the end (SPEC allows a
         // resend only for a crash after the acceptance and before the record).
@@ -244,7 +246,7 @@ struct SeveralAgentsTests {
         let b = try cluster.start("b")
         let scanned = cluster.wait(20) { b.log.contains("scan finished") }
         #expect(scanned, "\(b.log)")
-        Thread.sleep(forTimeInterval: 6)
+        try await Task.sleep(for: .seconds(6))
         #expect(try cluster.mail.received().isEmpty)
         #expect(try cluster.outbox() == ["FAILED ops-email fail-a false 1"])
 
@@ -252,14 +254,14 @@ struct SeveralAgentsTests {
         try cluster.psql("UPDATE outbox SET claimed_until = now() - interval '1 second' WHERE delivered_at IS NULL")
         let sent = try cluster.wait(20) { try cluster.mail.received().count >= 1 }
         #expect(sent, "\(b.log)")
-        Thread.sleep(forTimeInterval: 6)
+        try await Task.sleep(for: .seconds(6))
         #expect(try cluster.subjects() == ["FAILED fail-a"])
         #expect(try cluster.outbox() == ["FAILED ops-email fail-a true 2"])
         #expect(b.log.contains("notification delivered"), "\(b.log)")
         #expect(b.terminate() == 0, "\(b.log)")
     }
 
-    @Test func aStoppedAgentIsDownOnceThenUpAndCatchesUp() throws {
+    @Test func aStoppedAgentIsDownOnceThenUpAndCatchesUp() async throws {
         let cluster = try Cluster(hosts: ["a", "b"], mail: try MailServer())
         try cluster.configure(jobs: [("db-a", "a"), ("db-b", "b")])
         try cluster.apply()
@@ -289,7 +291,7 @@ struct SeveralAgentsTests {
         // More scans by a: still one AGENT_DOWN, and no MISSING for b's jobs.
         #expect(try a.json("POST", "/api/scan", token: Self.token).status == 200)
         #expect(try a.json("POST", "/api/scan", token: Self.token).status == 200)
-        Thread.sleep(forTimeInterval: 6)
+        try await Task.sleep(for: .seconds(6))
         #expect(try cluster.subjects() == ["AGENT_DOWN b"])
         let mails = try cluster.mail.received()
         #expect(mails.first?.text?.contains("host b") == true, "\(mails.first?.text ?? "")")
@@ -299,7 +301,7 @@ struct SeveralAgentsTests {
         let back = try cluster.wait(30) { try cluster.subjects().count >= 3 }
         let afterUp = try cluster.subjects()
         #expect(back, "\(afterUp)\n\(b.log)")
-        Thread.sleep(forTimeInterval: 6)
+        try await Task.sleep(for: .seconds(6))
         let subjects = try cluster.subjects()
         #expect(subjects.first == "AGENT_DOWN b")
         #expect(subjects.sorted() == ["AGENT_DOWN b", "AGENT_UP b", "MISSING late-b"])

@@ -4,7 +4,7 @@ import Testing
 
 /// `monitor state copy` (SPEC §12) end to end: the built executable, a real SQLite file and a real
 /// PostgreSQL server, a state with a history made by the commands an operator runs.
-@Suite("monitor state copy", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason ?? "")))
+@Suite("monitor state copy", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason ?? "")), .serialized)
 struct StateCopyCommandTests {
     static let now = "2026-11-24T12:00:00Z"
 

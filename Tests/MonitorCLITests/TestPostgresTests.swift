@@ -4,7 +4,7 @@ import Testing
 
 /// The PostgreSQL harness the state's tests stand on: `scripts/postgres-test-server` and
 /// ``TestPostgres``. Skipped only where PostgreSQL is not installed and `$CI` is not set.
-@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason ?? "")))
+@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason ?? "")), .serialized)
 struct TestPostgresTests {
     /// Connects with `psql` as a client would, with `password` (none when nil), and runs `sql`.
     static func connect(_ url: String, password: String?, _ sql: String = "SELECT current_user") throws -> ProcessResult {

@@ -51,6 +51,26 @@ struct PromotionBatchTests {
                 == jobs.map { .staged(jobFolder: $0.folder) } + [flushed] + jobs.map { .installed(jobFolder: $0.folder) } + [flushed])
     }
 
+    @Test("a batch of fewer promotions than the minimum flushes each on its own, never the whole file system")
+    func aSmallBatchFlushesItsOwnFilesOnly() throws {
+        let jobs = try (0..<3).map { _ in try PromotionJob() }
+        defer { for job in jobs { job.remove() } }
+        let backups = try jobs.map { try $0.stage([("dump.sql.gz", randomBytes(3000))]) }
+        let steps = Steps()
+
+        let results = Promoter(sharedFlushMinimum: Promoter.sharedFlushMinimum, step: steps.record).promote(zip(jobs, backups).map(request))
+
+        for (job, (backup, result)) in zip(jobs, zip(backups, results)) {
+            guard case .promoted = result else {
+                Issue.record("expected a promotion, got \(result)")
+                continue
+            }
+            #expect(job.currentID == backup.versionID)
+            #expect(versionProblems(jobFolder: job.folder, id: backup.versionID).isEmpty)
+        }
+        #expect(steps.all.isEmpty, "no batch step: each promotion flushed its own files")
+    }
+
     @Test("a promotion of a batch that fails fails alone, leaving its job as it was and nothing behind")
     func failureStaysAlone() throws {
         let jobs = try (0..<3).map { _ in try PromotionJob() }

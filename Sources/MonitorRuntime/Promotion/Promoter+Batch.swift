@@ -59,6 +59,13 @@ extension Promoter {
     ///
     /// - Returns: one result per request, in their order.
     public func promote(_ requests: [PromotionRequest], logger: Logger? = nil, now: Date = Date()) -> [PromotionResult] {
+        guard requests.count >= sharedFlushMinimum else {
+            return requests.map {
+                promote(
+                    report: $0.report, statusBytes: $0.statusBytes, jobFolder: $0.jobFolder, versionID: $0.versionID,
+                    keepVersions: $0.keepVersions, mode: $0.mode, logger: logger, now: now)
+            }
+        }
         var results = [PromotionResult?](repeating: nil, count: requests.count)
         var staged: [(index: Int, job: JobFolder, promotion: Promotion, staged: Promotion.Staged)] = []
         var held: Set<FolderIdentity> = []

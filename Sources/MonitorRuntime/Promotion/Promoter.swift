@@ -20,10 +20,19 @@ public struct Promoter: Sendable {
     let makeLink: (@Sendable (Int32, String, Int32, String) -> Int32)?
     /// Told each step of a batch of promotions as it is taken (``promote(_:logger:now:)``): for tests of their order.
     let step: (@Sendable (PromotionStep) -> Void)?
+    /// The fewest promotions a batch shares its flushes for (``promote(_:logger:now:)``); below
+    /// it each is flushed on its own.
+    let sharedFlushMinimum: Int
+
+    /// A flush of a whole file system (`syncfs`) also waits for everything else written there —
+    /// other producers' backups landing in `staging/`, say — so it pays only for many new
+    /// versions at once (a first scan, a catch-up); a scan with a few flushes their files alone.
+    public static let sharedFlushMinimum = 16
 
     public init() {
         makeLink = nil
         step = nil
+        sharedFlushMinimum = Self.sharedFlushMinimum
     }
 
     /// A promoter whose hard links (`link_unchanged`) are made by `makeLink` (arguments as
@@ -31,12 +40,15 @@ public struct Promoter: Sendable {
     init(makeLink: @escaping @Sendable (Int32, String, Int32, String) -> Int32) {
         self.makeLink = makeLink
         step = nil
+        sharedFlushMinimum = Self.sharedFlushMinimum
     }
 
-    /// A promoter that tells `step` each step of a batch of promotions.
-    init(step: @escaping @Sendable (PromotionStep) -> Void) {
+    /// A promoter that tells `step` each step of a batch of promotions, and shares the flushes of
+    /// any batch (`sharedFlushMinimum`, default 1), however small.
+    init(sharedFlushMinimum: Int = 1, step: @escaping @Sendable (PromotionStep) -> Void) {
         makeLink = nil
         self.step = step
+        self.sharedFlushMinimum = sharedFlushMinimum
     }
 
     /// `20261124T011745Z-9f86d0c1`: UTC finished_at (seconds) + first 8 hex of the status file's SHA-256.
