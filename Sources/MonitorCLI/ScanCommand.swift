@@ -42,7 +42,7 @@ struct ScanCommand: ParsableCommand {
             }
             // With a shared state, this host's destinations only, one scan of them at a time.
             let agent = store.isShared ? host.name : nil
-            guard let hostLock = try agent.map({ host throws(StoreError) in try store.lockScans(of: host) }) ?? HostScanLock.none else {
+            guard let hostLock = try store.lockScans(of: agent) else {
                 print("Another scan of host \(agent ?? "") is running; nothing to do.")
                 return
             }

@@ -137,7 +137,7 @@ public final class HostScanLock: Sendable {
     init(unlock: @escaping @Sendable () -> Void) { self.unlock = unlock }
 
     /// For a state that is not shared: nothing to hold (its scans follow one another on the write lock).
-    public static var none: HostScanLock { HostScanLock {} }
+    public static var unneeded: HostScanLock { HostScanLock {} }
 
     public func release() { unlock() }
 }
@@ -145,8 +145,9 @@ public final class HostScanLock: Sendable {
 extension StateStore {
     /// Takes the scan lock of `host`, or answers `nil` at once when another process holds it.
     /// A PostgreSQL session lock: it is the server's, so it dies with a killed agent's connection.
-    public func lockScans(of host: String) throws(StoreError) -> HostScanLock? {
-        guard case .postgres(let pool) = backend else { return .none }
+    /// Without a host (a scan of every job) or with SQLite, there is nothing to hold.
+    public func lockScans(of host: String?) throws(StoreError) -> HostScanLock? {
+        guard let host, case .postgres(let pool) = backend else { return HostScanLock.unneeded }
         do {
             guard let unlock = try pool.trySessionLock("scan/\(host)") else { return nil }
             return HostScanLock(unlock: unlock)

@@ -73,12 +73,7 @@ extension StateStore {
                 stale[row["job"]] = try row.optionalTime("m")
             }
         }
-        let baseline = db.cachedStatement(
-            sql: """
-                SELECT bytes, files, duration_seconds FROM occurrence
-                WHERE job = ? AND state = 'SUCCESS' AND (bytes IS NOT NULL OR files IS NOT NULL OR duration_seconds IS NOT NULL)
-                ORDER BY finished_at DESC LIMIT \(Suspicion.historyLength)
-                """)
+        let baseline = db.cachedStatement(sql: baselineSQL)
         return try jobs.map { request in
             let job = request.job
             let isKnown = request.statusSHA256.map { known.contains(job + "/" + $0) } ?? false

@@ -71,12 +71,7 @@ extension StateStore {
                       FROM outbox WHERE job = ? AND event IN (\(Self.problemEventList))
                     ) ranked WHERE newest = 1
                     """)
-            let baseline = db.cachedStatement(
-                sql: """
-                    SELECT bytes, files, duration_seconds FROM occurrence
-                    WHERE job = ? AND state = 'SUCCESS' AND (bytes IS NOT NULL OR files IS NOT NULL OR duration_seconds IS NOT NULL)
-                    ORDER BY finished_at DESC LIMIT \(Suspicion.historyLength)
-                    """)
+            let baseline = db.cachedStatement(sql: Self.baselineSQL)
             let good = db.cachedStatement(
                 sql: "SELECT max(finished_at) FROM occurrence WHERE job = ? AND state IN (\(Self.goodVerdictList))")
             let stale = db.cachedStatement(sql: "SELECT max(created_at) FROM outbox WHERE job = ? AND event = '\(Problem.stale.rawValue)'")
@@ -107,6 +102,13 @@ extension StateStore {
             }
         }
     }
+
+    /// A job's latest SUCCESS runs with figures, newest first: the history a new run is judged against.
+    static let baselineSQL = """
+        SELECT bytes, files, duration_seconds FROM occurrence
+        WHERE job = ? AND state = 'SUCCESS' AND (bytes IS NOT NULL OR files IS NOT NULL OR duration_seconds IS NOT NULL)
+        ORDER BY finished_at DESC LIMIT \(Suspicion.historyLength)
+        """
 
     /// Which of `keys` — status-file hashes, or the keys of a source's runs (SPEC §13) — the
     /// job's ledger has recorded: a source lists everything it holds, and records only the rest.

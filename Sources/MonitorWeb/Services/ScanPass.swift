@@ -31,7 +31,7 @@ struct ScanPass: Sendable {
         let result = await thread.run { () -> Result<ScanSummary, StoreError> in
             Result { () throws(StoreError) -> ScanSummary in
                 // Another process scanning this host right now (a `monitor scan --host` by hand): this pass has nothing to do.
-                guard let lock = try agent.map({ host throws(StoreError) in try store.lockScans(of: host) }) ?? HostScanLock.none else {
+                guard let lock = try store.lockScans(of: agent) else {
                     return ScanSummary(clock: now)
                 }
                 defer { lock.release() }
